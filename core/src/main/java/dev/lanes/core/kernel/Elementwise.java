@@ -1,0 +1,88 @@
+package dev.lanes.core.kernel;
+
+/**
+ * Element-wise arithmetic on float arrays with offsets, running the kernels that {@link
+ * KernelProvider#get()} chose. Every method checks its arguments and throws
+ * {@link IllegalArgumentException} naming the kernel and the argument; see {@link
+ * ElementwiseKernels} for the exact semantics.
+ */
+public final class Elementwise {
+  private static final ElementwiseKernels K = KernelProvider.get().elementwise();
+
+  private Elementwise() {}
+
+  /** {@code out[i] = value} for i in [0, n). */
+  public static void fill(float[] out, int outOff, float value, int n) {
+    Checks.nonNegative("fill", "n", n);
+    Checks.range("fill", "out", out, outOff, n);
+    K.fill(out, outOff, value, n);
+  }
+
+  /** {@code out[i] = x[i]}. */
+  public static void copy(float[] out, int outOff, float[] x, int xOff, int n) {
+    unary("copy", out, outOff, x, xOff, n);
+    K.copy(out, outOff, x, xOff, n);
+  }
+
+  /** {@code out[i] = a[i] + b[i]}. */
+  public static void add(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    binary("add", out, outOff, a, aOff, b, bOff, n);
+    K.add(out, outOff, a, aOff, b, bOff, n);
+  }
+
+  /** {@code out[i] = a[i] - b[i]}. */
+  public static void sub(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    binary("sub", out, outOff, a, aOff, b, bOff, n);
+    K.sub(out, outOff, a, aOff, b, bOff, n);
+  }
+
+  /** {@code out[i] = a[i] * b[i]}. */
+  public static void mul(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    binary("mul", out, outOff, a, aOff, b, bOff, n);
+    K.mul(out, outOff, a, aOff, b, bOff, n);
+  }
+
+  /** {@code out[i] = alpha * x[i]}. */
+  public static void scale(float[] out, int outOff, float alpha, float[] x, int xOff, int n) {
+    unary("scale", out, outOff, x, xOff, n);
+    K.scale(out, outOff, alpha, x, xOff, n);
+  }
+
+  /** {@code y[i] += alpha * x[i]} (accumulates). */
+  public static void axpy(float[] y, int yOff, float alpha, float[] x, int xOff, int n) {
+    unary("axpy", y, yOff, x, xOff, n);
+    K.axpy(y, yOff, alpha, x, xOff, n);
+  }
+
+  /** For x of shape (rows, cols): {@code x[r][c] += bias[c]} in place. */
+  public static void addRowBias(float[] x, int xOff, float[] bias, int biasOff, int rows, int cols) {
+    long size = Checks.product("addRowBias", "(rows, cols)", rows, cols);
+    Checks.range("addRowBias", "x", x, xOff, size);
+    Checks.range("addRowBias", "bias", bias, biasOff, cols);
+    K.addRowBias(x, xOff, bias, biasOff, rows, cols);
+  }
+
+  /** For x of shape (batch, channels, spatial): {@code x[b][c][s] += bias[c]} in place. */
+  public static void addChannelBias(float[] x, int xOff, float[] bias, int biasOff,
+      int batch, int channels, int spatial) {
+    long size = Checks.product("addChannelBias", "(batch, channels, spatial)",
+        batch, channels, spatial);
+    Checks.range("addChannelBias", "x", x, xOff, size);
+    Checks.range("addChannelBias", "bias", bias, biasOff, channels);
+    K.addChannelBias(x, xOff, bias, biasOff, batch, channels, spatial);
+  }
+
+  private static void unary(String kernel, float[] out, int outOff, float[] x, int xOff, int n) {
+    Checks.nonNegative(kernel, "n", n);
+    Checks.range(kernel, kernel.equals("axpy") ? "y" : "out", out, outOff, n);
+    Checks.range(kernel, "x", x, xOff, n);
+  }
+
+  private static void binary(String kernel, float[] out, int outOff, float[] a, int aOff,
+      float[] b, int bOff, int n) {
+    Checks.nonNegative(kernel, "n", n);
+    Checks.range(kernel, "out", out, outOff, n);
+    Checks.range(kernel, "a", a, aOff, n);
+    Checks.range(kernel, "b", b, bOff, n);
+  }
+}

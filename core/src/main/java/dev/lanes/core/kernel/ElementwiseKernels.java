@@ -1,0 +1,40 @@
+package dev.lanes.core.kernel;
+
+/**
+ * Element-by-element arithmetic on runs of float arrays. Outputs first, then inputs, then sizes;
+ * each array comes with its offset. Implementations assume valid arguments: the {@link
+ * Elementwise} facade checks them. Output and input may be the same run (in-place), but must not
+ * overlap in any other way.
+ */
+public interface ElementwiseKernels {
+  /** {@code out[i] = value}. */
+  void fill(float[] out, int outOff, float value, int n);
+
+  /** {@code out[i] = x[i]}. */
+  void copy(float[] out, int outOff, float[] x, int xOff, int n);
+
+  /** {@code out[i] = a[i] + b[i]}. */
+  void add(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n);
+
+  /** {@code out[i] = a[i] - b[i]}. */
+  void sub(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n);
+
+  /** {@code out[i] = a[i] * b[i]}. */
+  void mul(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n);
+
+  /** {@code out[i] = alpha * x[i]}. */
+  void scale(float[] out, int outOff, float alpha, float[] x, int xOff, int n);
+
+  /** {@code y[i] += alpha * x[i]} (accumulates into y). */
+  void axpy(float[] y, int yOff, float alpha, float[] x, int xOff, int n);
+
+  /** For x of shape (rows, cols): {@code x[r][c] += bias[c]} (in place). */
+  void addRowBias(float[] x, int xOff, float[] bias, int biasOff, int rows, int cols);
+
+  /**
+   * For x of shape (batch, channels, spatial), NCHW with spatial = H·W:
+   * {@code x[b][c][s] += bias[c]} (in place).
+   */
+  void addChannelBias(float[] x, int xOff, float[] bias, int biasOff,
+      int batch, int channels, int spatial);
+}

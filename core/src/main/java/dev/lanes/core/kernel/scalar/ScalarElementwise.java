@@ -1,0 +1,75 @@
+package dev.lanes.core.kernel.scalar;
+
+import dev.lanes.core.kernel.ElementwiseKernels;
+
+/** Reference element-wise kernels: one plain loop each. */
+public final class ScalarElementwise implements ElementwiseKernels {
+  @Override
+  public void fill(float[] out, int outOff, float value, int n) {
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] = value;
+    }
+  }
+
+  @Override
+  public void copy(float[] out, int outOff, float[] x, int xOff, int n) {
+    System.arraycopy(x, xOff, out, outOff, n);
+  }
+
+  @Override
+  public void add(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] = a[aOff + i] + b[bOff + i];
+    }
+  }
+
+  @Override
+  public void sub(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] = a[aOff + i] - b[bOff + i];
+    }
+  }
+
+  @Override
+  public void mul(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] = a[aOff + i] * b[bOff + i];
+    }
+  }
+
+  @Override
+  public void scale(float[] out, int outOff, float alpha, float[] x, int xOff, int n) {
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] = alpha * x[xOff + i];
+    }
+  }
+
+  @Override
+  public void axpy(float[] y, int yOff, float alpha, float[] x, int xOff, int n) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] += alpha * x[xOff + i];
+    }
+  }
+
+  @Override
+  public void addRowBias(float[] x, int xOff, float[] bias, int biasOff, int rows, int cols) {
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        x[xOff + r * cols + c] += bias[biasOff + c];
+      }
+    }
+  }
+
+  @Override
+  public void addChannelBias(float[] x, int xOff, float[] bias, int biasOff,
+      int batch, int channels, int spatial) {
+    for (int b = 0; b < batch; b++) {
+      for (int c = 0; c < channels; c++) {
+        int base = xOff + (b * channels + c) * spatial;
+        for (int s = 0; s < spatial; s++) {
+          x[base + s] += bias[biasOff + c];
+        }
+      }
+    }
+  }
+}

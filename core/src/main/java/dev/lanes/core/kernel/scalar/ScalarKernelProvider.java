@@ -1,0 +1,54 @@
+package dev.lanes.core.kernel.scalar;
+
+import dev.lanes.core.kernel.ActivationKernels;
+import dev.lanes.core.kernel.ElementwiseKernels;
+import dev.lanes.core.kernel.KernelProvider;
+import dev.lanes.core.kernel.ReductionKernels;
+import dev.lanes.core.kernel.SoftmaxKernels;
+
+/** The scalar reference kernels: plain loops, the specification the SIMD kernels are tested against. */
+public final class ScalarKernelProvider extends KernelProvider {
+  public static final ScalarKernelProvider INSTANCE = new ScalarKernelProvider();
+
+  private final ElementwiseKernels elementwise = new ScalarElementwise();
+  private final ActivationKernels activations = new ScalarActivations();
+  private final ReductionKernels reductions = new ScalarReductions();
+  private final SoftmaxKernels softmax = new ScalarSoftmax();
+
+  private ScalarKernelProvider() {}
+
+  @Override
+  public String description() {
+    return "scalar";
+  }
+
+  @Override
+  public boolean isSimd() {
+    return false;
+  }
+
+  @Override
+  public int floatLanes() {
+    return 1;
+  }
+
+  @Override
+  public ElementwiseKernels elementwise() {
+    return elementwise;
+  }
+
+  @Override
+  public ActivationKernels activations() {
+    return activations;
+  }
+
+  @Override
+  public ReductionKernels reductions() {
+    return reductions;
+  }
+
+  @Override
+  public SoftmaxKernels softmax() {
+    return softmax;
+  }
+}

@@ -1,0 +1,55 @@
+package dev.lanes.core.kernel.simd;
+
+import dev.lanes.core.kernel.ActivationKernels;
+import dev.lanes.core.kernel.ElementwiseKernels;
+import dev.lanes.core.kernel.KernelProvider;
+import dev.lanes.core.kernel.ReductionKernels;
+import dev.lanes.core.kernel.SoftmaxKernels;
+
+/**
+ * The Vector API kernels. Loaded by name from {@link KernelProvider} once the
+ * {@code jdk.incubator.vector} module is known to be present; do not reference it directly.
+ */
+public final class SimdKernelProvider extends KernelProvider {
+  private final ElementwiseKernels elementwise = new SimdElementwise();
+  private final ActivationKernels activations = new SimdActivations();
+  private final ReductionKernels reductions = new SimdReductions();
+  private final SoftmaxKernels softmax = new SimdSoftmax();
+
+  public SimdKernelProvider() {}
+
+  @Override
+  public String description() {
+    return "simd (" + FloatSpecies.F.vectorBitSize() + "-bit, " + FloatSpecies.L + " float lanes)";
+  }
+
+  @Override
+  public boolean isSimd() {
+    return true;
+  }
+
+  @Override
+  public int floatLanes() {
+    return FloatSpecies.L;
+  }
+
+  @Override
+  public ElementwiseKernels elementwise() {
+    return elementwise;
+  }
+
+  @Override
+  public ActivationKernels activations() {
+    return activations;
+  }
+
+  @Override
+  public ReductionKernels reductions() {
+    return reductions;
+  }
+
+  @Override
+  public SoftmaxKernels softmax() {
+    return softmax;
+  }
+}
