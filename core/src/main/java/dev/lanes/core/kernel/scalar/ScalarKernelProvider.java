@@ -3,6 +3,7 @@ package dev.lanes.core.kernel.scalar;
 import dev.lanes.core.kernel.ActivationKernels;
 import dev.lanes.core.kernel.ElementwiseKernels;
 import dev.lanes.core.kernel.KernelProvider;
+import dev.lanes.core.kernel.PoolKernels;
 import dev.lanes.core.kernel.ReductionKernels;
 import dev.lanes.core.kernel.SoftmaxKernels;
 
@@ -13,6 +14,7 @@ public final class ScalarKernelProvider extends KernelProvider {
   private final ElementwiseKernels elementwise = new ScalarElementwise();
   private final ActivationKernels activations = new ScalarActivations();
   private final ReductionKernels reductions = new ScalarReductions();
+  private final PoolKernels pool = new ScalarPool();
   private final SoftmaxKernels softmax = new ScalarSoftmax();
 
   private ScalarKernelProvider() {}
@@ -50,5 +52,10 @@ public final class ScalarKernelProvider extends KernelProvider {
   @Override
   public SoftmaxKernels softmax() {
     return softmax;
+  }
+
+  @Override
+  public PoolKernels pool() {
+    return pool;
   }
 }

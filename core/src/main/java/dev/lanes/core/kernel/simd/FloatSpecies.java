@@ -14,6 +14,8 @@ final class FloatSpecies {
   static final VectorSpecies<Float> F = choose();
   /** Float lanes per vector. */
   static final int L = F.length();
+  /** Ints of the same shape, so an int lane lines up with each float lane (indices, masks). */
+  static final VectorSpecies<Integer> I = F.withLanes(int.class);
 
   private FloatSpecies() {}
 

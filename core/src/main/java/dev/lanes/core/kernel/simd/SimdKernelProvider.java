@@ -3,6 +3,7 @@ package dev.lanes.core.kernel.simd;
 import dev.lanes.core.kernel.ActivationKernels;
 import dev.lanes.core.kernel.ElementwiseKernels;
 import dev.lanes.core.kernel.KernelProvider;
+import dev.lanes.core.kernel.PoolKernels;
 import dev.lanes.core.kernel.ReductionKernels;
 import dev.lanes.core.kernel.SoftmaxKernels;
 
@@ -14,6 +15,7 @@ public final class SimdKernelProvider extends KernelProvider {
   private final ElementwiseKernels elementwise = new SimdElementwise();
   private final ActivationKernels activations = new SimdActivations();
   private final ReductionKernels reductions = new SimdReductions();
+  private final PoolKernels pool = new SimdPool();
   private final SoftmaxKernels softmax = new SimdSoftmax();
 
   public SimdKernelProvider() {}
@@ -51,5 +53,10 @@ public final class SimdKernelProvider extends KernelProvider {
   @Override
   public SoftmaxKernels softmax() {
     return softmax;
+  }
+
+  @Override
+  public PoolKernels pool() {
+    return pool;
   }
 }
