@@ -49,6 +49,8 @@ public abstract class KernelProvider {
 
   public abstract SoftmaxKernels softmax();
 
+  public abstract GemmKernel gemm();
+
   /** The provider this JVM uses, chosen on first call. */
   public static KernelProvider get() {
     return Selected.INSTANCE;

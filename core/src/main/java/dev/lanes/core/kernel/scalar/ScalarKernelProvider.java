@@ -2,6 +2,7 @@ package dev.lanes.core.kernel.scalar;
 
 import dev.lanes.core.kernel.ActivationKernels;
 import dev.lanes.core.kernel.ElementwiseKernels;
+import dev.lanes.core.kernel.GemmKernel;
 import dev.lanes.core.kernel.KernelProvider;
 import dev.lanes.core.kernel.ReductionKernels;
 import dev.lanes.core.kernel.SoftmaxKernels;
@@ -14,6 +15,7 @@ public final class ScalarKernelProvider extends KernelProvider {
   private final ActivationKernels activations = new ScalarActivations();
   private final ReductionKernels reductions = new ScalarReductions();
   private final SoftmaxKernels softmax = new ScalarSoftmax();
+  private final GemmKernel gemm = new ScalarGemm();
 
   private ScalarKernelProvider() {}
 
@@ -50,5 +52,10 @@ public final class ScalarKernelProvider extends KernelProvider {
   @Override
   public SoftmaxKernels softmax() {
     return softmax;
+  }
+
+  @Override
+  public GemmKernel gemm() {
+    return gemm;
   }
 }

@@ -2,6 +2,7 @@ package dev.lanes.core.kernel.simd;
 
 import dev.lanes.core.kernel.ActivationKernels;
 import dev.lanes.core.kernel.ElementwiseKernels;
+import dev.lanes.core.kernel.GemmKernel;
 import dev.lanes.core.kernel.KernelProvider;
 import dev.lanes.core.kernel.ReductionKernels;
 import dev.lanes.core.kernel.SoftmaxKernels;
@@ -15,6 +16,7 @@ public final class SimdKernelProvider extends KernelProvider {
   private final ActivationKernels activations = new SimdActivations();
   private final ReductionKernels reductions = new SimdReductions();
   private final SoftmaxKernels softmax = new SimdSoftmax();
+  private final GemmKernel gemm = new SimdGemm();
 
   public SimdKernelProvider() {}
 
@@ -51,5 +53,10 @@ public final class SimdKernelProvider extends KernelProvider {
   @Override
   public SoftmaxKernels softmax() {
     return softmax;
+  }
+
+  @Override
+  public GemmKernel gemm() {
+    return gemm;
   }
 }
