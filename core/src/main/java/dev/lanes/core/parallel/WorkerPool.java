@@ -1,9 +1,9 @@
 package dev.lanes.core.parallel;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A pool of persistent worker threads in which the calling thread takes part. Kernels call
@@ -22,7 +22,8 @@ public final class WorkerPool implements AutoCloseable {
 
   private final int parallelism;
   private final Thread[] workers;
-  private final ReentrantLock busy = new ReentrantLock();
+  /** Not a reentrant lock: a nested call from the caller's own chunk must run inline. */
+  private final AtomicBoolean busy = new AtomicBoolean();
 
   // The current job. The caller writes these between two bumps of `sequence` (odd while
   // writing, like a seqlock) so that a worker can tell a consistent snapshot from a torn one.
@@ -74,14 +75,14 @@ public final class WorkerPool implements AutoCloseable {
       return;
     }
     int maxChunks = (int) Math.min((n + (long) grain - 1) / grain, parallelism);
-    if (maxChunks <= 1 || closed || !busy.tryLock()) {
+    if (maxChunks <= 1 || closed || !busy.compareAndSet(false, true)) {
       body.run(0, n);
       return;
     }
     try {
       runJob(n, maxChunks, body);
     } finally {
-      busy.unlock();
+      busy.set(false);
     }
   }
 

@@ -1,0 +1,137 @@
+package dev.lanes.core.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Values worked out by hand (or to many digits elsewhere), pinned for both providers: two
+ * implementations of one library can share a mistake that comparing them would never show.
+ */
+class HandComputedKernelTest {
+  static Stream<KernelProvider> providers() {
+    return Stream.of(KernelProvider.scalar(), KernelProvider.simd());
+  }
+
+  private static final float TOL = 2e-6f;
+
+  @ParameterizedTest
+  @MethodSource("providers")
+  void activations(KernelProvider p) {
+    ActivationKernels k = p.activations();
+    float[] x = {-2f, -0.5f, 0f, 0.5f, 1f};
+    float[] out = new float[5];
+
+    k.relu(out, 0, x, 0, 5);
+    assertArrayEquals(new float[] {0, 0, 0, 0.5f, 1}, out);
+    k.leakyRelu(out, 0, x, 0, 0.1f, 5);
+    assertArrayEquals(new float[] {-0.2f, -0.05f, 0, 0.5f, 1}, out, 1e-7f);
+    k.sigmoid(out, 0, x, 0, 5);
+    // 1/(1+e^2), 1/(1+e^0.5), 1/2, ...
+    assertArrayEquals(new float[] {0.11920292f, 0.37754067f, 0.5f, 0.62245933f, 0.73105858f},
+        out, TOL);
+    k.tanh(out, 0, x, 0, 5);
+    assertArrayEquals(new float[] {-0.96402758f, -0.46211716f, 0f, 0.46211716f, 0.76159416f},
+        out, TOL);
+    k.exp(out, 0, x, 0, 5);
+    assertArrayEquals(new float[] {0.13533528f, 0.60653066f, 1f, 1.64872127f, 2.71828183f},
+        out, TOL);
+    // GELU(1) = 0.5·(1 + tanh(0.7978846·1.044715)) = 0.5·(1 + tanh(0.8335613)) = 0.8411920
+    k.gelu(out, 0, x, 0, 5);
+    assertArrayEquals(new float[] {-0.04540231f, -0.15428599f, 0f, 0.34571401f, 0.84119199f},
+        out, TOL);
+    // softplus(0) = ln 2, softplus(1) = ln(1 + e)
+    k.softplus(out, 0, x, 0, 5);
+    assertArrayEquals(new float[] {0.12692801f, 0.47407698f, 0.69314718f, 0.97407698f,
+        1.31326169f}, out, TOL);
+  }
+
+  @ParameterizedTest
+  @MethodSource("providers")
+  void backwardPasses(KernelProvider p) {
+    ActivationKernels k = p.activations();
+    float[] dy = {2f, 2f, 2f};
+    float[] dx = new float[3];
+    // sigmoid'(x) = y(1-y): at y = 0.5 it is 0.25
+    k.sigmoidBackward(dx, 0, dy, 0, new float[] {0.5f, 0f, 1f}, 0, 3);
+    assertArrayEquals(new float[] {0.5f, 0f, 0f}, dx);
+    // tanh'(x) = 1 - y²
+    k.tanhBackward(dx, 0, dy, 0, new float[] {0.5f, 0f, -1f}, 0, 3);
+    assertArrayEquals(new float[] {1.5f, 2f, 0f}, dx);
+    k.reluBackward(dx, 0, dy, 0, new float[] {-1f, 0f, 3f}, 0, 3);
+    assertArrayEquals(new float[] {0f, 0f, 2f}, dx);
+    // GELU'(0) = 0.5; GELU'(1) = 0.5(1+t) + 0.5(1-t²)·0.7978846·(1+0.134145), t = tanh(0.8335613)
+    k.geluBackward(dx, 0, dy, 0, new float[] {0f, 1f, -20f}, 0, 3);
+    assertArrayEquals(new float[] {1f, 2 * 1.08296408f, 0f}, dx, 4e-6f);
+    // softplus'(0) = sigmoid(0) = 0.5
+    k.softplusBackward(dx, 0, dy, 0, new float[] {0f, 100f, -100f}, 0, 3);
+    assertArrayEquals(new float[] {1f, 2f, 0f}, dx, 1e-7f);
+  }
+
+  @ParameterizedTest
+  @MethodSource("providers")
+  void softmaxOfOneTwoThree(KernelProvider p) {
+    float[] x = {1f, 2f, 3f, 0f, 0f, 0f};
+    float[] out = new float[6];
+    p.softmax().softmaxRows(out, 0, x, 0, 2, 3);
+    // e^k / (e + e² + e³)
+    assertArrayEquals(new float[] {0.09003057f, 0.24472847f, 0.66524096f,
+        1 / 3f, 1 / 3f, 1 / 3f}, out, 1e-6f);
+    p.softmax().logSoftmaxRows(out, 0, x, 0, 2, 3);
+    // k - log(e + e² + e³) = k - 3.40760596
+    assertArrayEquals(new float[] {-2.40760596f, -1.40760596f, -0.40760596f,
+        -1.09861229f, -1.09861229f, -1.09861229f}, out, 2e-6f);
+  }
+
+  @ParameterizedTest
+  @MethodSource("providers")
+  void reductions(KernelProvider p) {
+    ReductionKernels k = p.reductions();
+    float[] x = {1f, 2f, 3f, 4f, -10f};
+    assertEquals(0f, k.sum(x, 0, 5));
+    assertEquals(10f, k.sum(x, 0, 4));
+    assertEquals(4f, k.max(x, 0, 5));
+    assertEquals(Float.NEGATIVE_INFINITY, k.max(x, 0, 0));
+    assertEquals(1 * 4 + 2 * 3f, k.dot(x, 0, new float[] {4f, 3f}, 0, 2));
+
+    int[] arg = new int[3];
+    k.argmaxRows(arg, 0, new float[] {3f, 1f, 3f, 0f, -1f, Float.NaN, -5f, -4f, -4f}, 0, 3, 3);
+    assertArrayEquals(new int[] {0, 2, 1}, arg, "first on ties, NaN wins");
+
+    // x (2, 2): column sums added to out
+    float[] out = {10f, 20f};
+    k.addColumnSums(out, 0, new float[] {1f, 2f, 3f, 4f}, 0, 2, 2);
+    assertArrayEquals(new float[] {14f, 26f}, out);
+
+    // x (batch 2, channels 2, spatial 2) = [[[1,2],[10,10]], [[3,4],[10,30]]]
+    float[] img = {1f, 2f, 10f, 10f, 3f, 4f, 10f, 30f};
+    float[] sums = new float[2];
+    k.addChannelSums(sums, 0, img, 0, 2, 2, 2);
+    assertArrayEquals(new float[] {10f, 60f}, sums);
+    float[] mean = new float[2];
+    float[] var = new float[2];
+    k.meanVarianceChannels(mean, 0, var, 0, img, 0, 2, 2, 2);
+    // channel 0: 1,2,3,4 → mean 2.5, variance (2.25+0.25+0.25+2.25)/4 = 1.25
+    // channel 1: 10,10,10,30 → mean 15, variance (25·3 + 225)/4 = 75
+    assertArrayEquals(new float[] {2.5f, 15f}, mean);
+    assertArrayEquals(new float[] {1.25f, 75f}, var);
+  }
+
+  @ParameterizedTest
+  @MethodSource("providers")
+  void elementwise(KernelProvider p) {
+    ElementwiseKernels k = p.elementwise();
+    float[] y = {1f, 2f, 3f};
+    k.axpy(y, 0, 2f, new float[] {1f, 1f, 1f}, 0, 3);
+    assertArrayEquals(new float[] {3f, 4f, 5f}, y);
+    float[] x = {0f, 0f, 0f, 0f, 0f, 0f};
+    k.addRowBias(x, 0, new float[] {1f, 2f, 3f}, 0, 2, 3);
+    assertArrayEquals(new float[] {1f, 2f, 3f, 1f, 2f, 3f}, x);
+    float[] img = new float[8];
+    k.addChannelBias(img, 0, new float[] {1f, -1f}, 0, 2, 2, 2);
+    assertArrayEquals(new float[] {1f, 1f, -1f, -1f, 1f, 1f, -1f, -1f}, img);
+  }
+}
