@@ -75,14 +75,14 @@ public final class Gemm {
   /** Checks one stored rows×cols matrix: its leading dimension and its array's extent. */
   private static void stored(String name, boolean transposed, int rows, int cols,
       String ldName, int ld, float[] x, int off) {
-    String what = name + " (" + rows + "x" + cols
-        + (name.equals("C") ? "" : transposed ? ", transposed" : ", not transposed") + ")";
+    String shape = rows + "x" + cols
+        + (name.equals("C") ? "" : transposed ? ", transposed" : ", not transposed");
     if (ld < cols) {
       throw new IllegalArgumentException("sgemm: " + ldName + " = " + ld + " is less than the "
-          + cols + " columns of " + what);
+          + cols + " columns of " + name + " (" + shape + ")");
     }
     long extent = rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
-    Checks.range("sgemm", what + " with " + ldName + " = " + ld, x, off, extent);
+    Checks.range("sgemm", name + " (" + shape + ", " + ldName + " = " + ld + ")", x, off, extent);
   }
 
   private static void matrix(String name, Tensor t) {
