@@ -51,6 +51,8 @@ public abstract class KernelProvider {
 
   public abstract PoolKernels pool();
 
+  public abstract GemmKernel gemm();
+
   /** The provider this JVM uses, chosen on first call. */
   public static KernelProvider get() {
     return Selected.INSTANCE;

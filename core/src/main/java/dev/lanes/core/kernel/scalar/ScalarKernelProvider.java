@@ -2,6 +2,7 @@ package dev.lanes.core.kernel.scalar;
 
 import dev.lanes.core.kernel.ActivationKernels;
 import dev.lanes.core.kernel.ElementwiseKernels;
+import dev.lanes.core.kernel.GemmKernel;
 import dev.lanes.core.kernel.KernelProvider;
 import dev.lanes.core.kernel.PoolKernels;
 import dev.lanes.core.kernel.ReductionKernels;
@@ -16,6 +17,7 @@ public final class ScalarKernelProvider extends KernelProvider {
   private final ReductionKernels reductions = new ScalarReductions();
   private final PoolKernels pool = new ScalarPool();
   private final SoftmaxKernels softmax = new ScalarSoftmax();
+  private final GemmKernel gemm = new ScalarGemm();
 
   private ScalarKernelProvider() {}
 
@@ -57,5 +59,10 @@ public final class ScalarKernelProvider extends KernelProvider {
   @Override
   public PoolKernels pool() {
     return pool;
+  }
+
+  @Override
+  public GemmKernel gemm() {
+    return gemm;
   }
 }

@@ -2,6 +2,7 @@ package dev.lanes.core.kernel.simd;
 
 import dev.lanes.core.kernel.ActivationKernels;
 import dev.lanes.core.kernel.ElementwiseKernels;
+import dev.lanes.core.kernel.GemmKernel;
 import dev.lanes.core.kernel.KernelProvider;
 import dev.lanes.core.kernel.PoolKernels;
 import dev.lanes.core.kernel.ReductionKernels;
@@ -17,6 +18,7 @@ public final class SimdKernelProvider extends KernelProvider {
   private final ReductionKernels reductions = new SimdReductions();
   private final PoolKernels pool = new SimdPool();
   private final SoftmaxKernels softmax = new SimdSoftmax();
+  private final GemmKernel gemm = new SimdGemm();
 
   public SimdKernelProvider() {}
 
@@ -58,5 +60,10 @@ public final class SimdKernelProvider extends KernelProvider {
   @Override
   public PoolKernels pool() {
     return pool;
+  }
+
+  @Override
+  public GemmKernel gemm() {
+    return gemm;
   }
 }

@@ -1,0 +1,533 @@
+package dev.lanes.core.kernel.simd;
+
+import static dev.lanes.core.kernel.simd.FloatSpecies.F;
+import static dev.lanes.core.kernel.simd.FloatSpecies.L;
+import static jdk.incubator.vector.VectorOperators.ADD;
+
+import dev.lanes.core.kernel.GemmKernel;
+import dev.lanes.core.parallel.Parallel;
+import dev.lanes.core.parallel.RangeBody;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * sgemm on the Vector API, in the GotoBLAS/BLIS structure (Goto and van de Geijn, "Anatomy of
+ * high-performance matrix multiplication", ACM TOMS 34(3), 2008; Van Zee and van de Geijn,
+ * "BLIS", ACM TOMS 41(3), 2015):
+ *
+ * <pre>
+ * for jc in n, step NC                     (a KC×NC block of op(B) lives in L3)
+ *   for pc in k, step KC
+ *     pack op(B)[pc:+KC, jc:+NC] into NR-wide panels          (shared by all threads)
+ *     for ic in m, step MC                 (split over the threads)
+ *       pack op(A)[ic:+MC, pc:+KC] into MR-tall panels         (one per thread, lives in L2)
+ *       for jr in NC, step NR              (one KC×NR panel of B lives in L1)
+ *         for ir in MC, step MR
+ *           micro-kernel: C[ir:+MR, jr:+NR] += A panel · B panel
+ * </pre>
+ *
+ * The micro-kernel holds an MR×NR tile of C in MR·NR/L vector registers as plain local
+ * variables (in an array or a field the vectors would be boxed, about 50x slower) and, per step
+ * of k, loads NR/L vectors of B and broadcasts MR values of A. With 16 vector registers (AVX2,
+ * L = 8) a 6×16 tile takes 12 accumulators, 2 B vectors and 1 broadcast: 12 independent FMAs per
+ * step hide the FMA latency (4 cycles × 2 ports = 8 in flight). Packing makes both operands
+ * contiguous in the order the micro-kernel reads them, and handles the four transpose cases, so
+ * the micro-kernel never sees a transpose. Edge panels are padded with zeros, so the micro-kernel
+ * always runs a full tile and only the write-back of an edge tile is partial.
+ *
+ * <p>alpha and beta are applied at write-back: the first KC block computes
+ * {@code alpha·acc + beta·C}, the later ones {@code alpha·acc + C}.
+ *
+ * <p>Threads split the rows of C (the ic loop) in whole MR panels; the packed B block is shared.
+ * Every element of C is computed by the same operations in the same order whichever thread
+ * computes it, so the result is bit for bit the same for any thread count.
+ *
+ * <p>Small products (m·n·k ≤ {@link #SMALL}) skip packing, which would cost as much as the
+ * multiply: a register-blocked loop reads A and B where they are.
+ *
+ * <p>Packing buffers live in a per-thread {@link Context} and grow once, so a call in steady
+ * state allocates nothing; the parallel loop bodies are bound once per context for the same
+ * reason.
+ */
+final class SimdGemm implements GemmKernel {
+  /** Rows of the micro-tile: the A values broadcast per step of k. */
+  static final int MR = 6;
+  /** Columns of the micro-tile: two vectors of B per step of k. */
+  static final int NR = 2 * L;
+  /** Depth of a packed block: a KC×NR panel of B (16 KiB at NR = 16) stays in the 32 KiB L1. */
+  static final int KC = 256;
+  /** Rows of a packed A block, a multiple of MR: MC×KC floats (144 KiB) stay in the L2. */
+  static final int MC = 24 * MR;
+  /** Columns of a packed B block, a multiple of NR: KC×NC floats (4 MiB) stay in the L3. */
+  static final int NC = 4096;
+  /** Up to this m·n·k the unpacked path runs (packing would cost as much as the product). */
+  static final long SMALL = 48L * 48 * 48;
+  /** From this m·n·k on the blocked path splits its rows over the shared pool. */
+  static final long PARALLEL = 96L * 96 * 96;
+
+  private static final ThreadLocal<Context> CONTEXT = ThreadLocal.withInitial(Context::new);
+
+  @Override
+  public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (alpha == 0 || k == 0) {
+      scale(m, n, beta, c, cOff, ldc); // BLAS: A and B are not read
+      return;
+    }
+    if ((long) m * n * k <= SMALL && !(transA && transB)) {
+      if (transB) {
+        smallRowsDotRows(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      } else {
+        smallBroadcastA(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      }
+      return;
+    }
+    Context ctx = CONTEXT.get();
+    try {
+      ctx.run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    } finally {
+      ctx.release();
+    }
+  }
+
+  /**
+   * One thread's packing buffers, and the description of the call it is running, which the
+   * pool's workers read through {@link #packB} and {@link #multiply} (their writes are
+   * published by the pool's volatile hand-off).
+   */
+  private static final class Context {
+    /** MC×KC of op(A), as MR-tall panels, each KC steps of MR values. */
+    final float[] packedA = new float[MC * KC];
+    /** KC×NC of op(B), as NR-wide panels, each KC steps of NR values; grown on demand. */
+    float[] packedB = new float[0];
+    /** The accumulators of an edge tile, written back element by element. */
+    final float[] tile = new float[MR * NR];
+
+    // bound once, so that a parallel call allocates no lambda
+    final RangeBody packB = this::packBPanels;
+    final RangeBody multiply = this::multiplyPanels;
+
+    // the call
+    boolean transA;
+    boolean transB;
+    int m;
+    float alpha;
+    float[] a;
+    int aOff;
+    int lda;
+    float[] b;
+    int bOff;
+    int ldb;
+    float[] c;
+    int cOff;
+    int ldc;
+    // the current block: op(B)[pc:+kc, jc:+nc], and the beta its write-back applies
+    int jc;
+    int nc;
+    int pc;
+    int kc;
+    float blockBeta;
+
+    void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
+        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+        float beta, float[] c, int cOff, int ldc) {
+      this.transA = transA;
+      this.transB = transB;
+      this.m = m;
+      this.alpha = alpha;
+      this.a = a;
+      this.aOff = aOff;
+      this.lda = lda;
+      this.b = b;
+      this.bOff = bOff;
+      this.ldb = ldb;
+      this.c = c;
+      this.cOff = cOff;
+      this.ldc = ldc;
+      int rowPanels = (m + MR - 1) / MR;
+      boolean parallel = rowPanels > 1 && (long) m * n * k >= PARALLEL && Parallel.threads() > 1;
+      int maxPanels = (Math.min(n, NC) + NR - 1) / NR;
+      if (packedB.length < maxPanels * NR * KC) {
+        packedB = new float[maxPanels * NR * KC];
+      }
+      for (jc = 0; jc < n; jc += NC) {
+        nc = Math.min(NC, n - jc);
+        int colPanels = (nc + NR - 1) / NR;
+        for (pc = 0; pc < k; pc += KC) {
+          kc = Math.min(KC, k - pc);
+          blockBeta = pc == 0 ? beta : 1f;
+          if (parallel) {
+            Parallel.parallelFor(colPanels, 1, packB);
+            Parallel.parallelFor(rowPanels, 1, multiply);
+          } else {
+            packBPanels(0, colPanels);
+            multiplyPanels(0, rowPanels);
+          }
+        }
+      }
+    }
+
+    /** Drops the references to the caller's arrays, so that a context pins no garbage. */
+    void release() {
+      a = null;
+      b = null;
+      c = null;
+    }
+
+    /** Packs the NR-wide panels [start, end) of op(B)[pc:+kc, jc:+nc]. */
+    void packBPanels(int start, int end) {
+      float[] pb = packedB;
+      for (int jp = start; jp < end; jp++) {
+        int j0 = jc + jp * NR;
+        int nr = Math.min(NR, jc + nc - j0);
+        int dst = jp * NR * kc;
+        if (!transB) {
+          // op(B)[p][j] = b[p·ldb + j]: each step is a run of NR contiguous values
+          int src = bOff + pc * ldb + j0;
+          if (nr == NR) {
+            for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+              FloatVector.fromArray(F, b, src).intoArray(pb, dst);
+              FloatVector.fromArray(F, b, src + L).intoArray(pb, dst + L);
+            }
+          } else {
+            for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+              for (int j = 0; j < nr; j++) {
+                pb[dst + j] = b[src + j];
+              }
+              for (int j = nr; j < NR; j++) {
+                pb[dst + j] = 0;
+              }
+            }
+          }
+        } else {
+          // op(B)[p][j] = b[j·ldb + p]: read each of the NR rows of B along k
+          for (int j = 0; j < nr; j++) {
+            int src = bOff + (j0 + j) * ldb + pc;
+            for (int p = 0; p < kc; p++) {
+              pb[dst + p * NR + j] = b[src + p];
+            }
+          }
+          for (int j = nr; j < NR; j++) {
+            for (int p = 0; p < kc; p++) {
+              pb[dst + p * NR + j] = 0;
+            }
+          }
+        }
+      }
+    }
+
+    /**
+     * Multiplies the MR-tall row panels [start, end) of C's block by the packed B block, MC rows
+     * at a time, with the calling thread's own A buffer (this may run on a pool worker).
+     */
+    void multiplyPanels(int start, int end) {
+      Context own = CONTEXT.get();
+      float[] pa = own.packedA;
+      float[] tile = own.tile;
+      float[] pb = packedB;
+      int rowEnd = Math.min(m, end * MR);
+      for (int ic = start * MR; ic < rowEnd; ic += MC) {
+        int mc = Math.min(MC, rowEnd - ic);
+        packA(pa, ic, mc);
+        for (int jr = 0; jr < nc; jr += NR) {
+          int nr = Math.min(NR, nc - jr);
+          for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            kernel(kc, pa, ir * kc, pb, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
+                alpha, blockBeta, mr, nr, tile);
+          }
+        }
+      }
+    }
+
+    /** Packs op(A)[ic:+mc, pc:+kc] into MR-tall panels, zero rows past mc. */
+    private void packA(float[] pa, int ic, int mc) {
+      for (int ir = 0; ir < mc; ir += MR) {
+        int mr = Math.min(MR, mc - ir);
+        int dst = ir * kc;
+        if (!transA) {
+          // op(A)[i][p] = a[i·lda + p]: read each of the MR rows along k
+          for (int r = 0; r < mr; r++) {
+            int src = aOff + (ic + ir + r) * lda + pc;
+            for (int p = 0; p < kc; p++) {
+              pa[dst + p * MR + r] = a[src + p];
+            }
+          }
+        } else {
+          // op(A)[i][p] = a[p·lda + i]: each step is a run of MR contiguous values
+          int src = aOff + pc * lda + ic + ir;
+          for (int p = 0; p < kc; p++, src += lda) {
+            for (int r = 0; r < mr; r++) {
+              pa[dst + p * MR + r] = a[src + r];
+            }
+          }
+        }
+        for (int r = mr; r < MR; r++) {
+          for (int p = 0; p < kc; p++) {
+            pa[dst + p * MR + r] = 0;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The micro-kernel: {@code C[0:mr, 0:nr] = alpha·(Apanel·Bpanel) + beta·C} for one MR×NR tile,
+   * reading kc steps of MR values of A and NR values of B. The 12 accumulators are locals, so
+   * C2 keeps them in registers.
+   */
+  private static void kernel(int kc, float[] pa, int aAt, float[] pb, int bAt,
+      float[] c, int cAt, int ldc, float alpha, float beta, int mr, int nr, float[] tile) {
+    FloatVector c00 = FloatVector.zero(F);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    for (int p = 0; p < kc; p++) {
+      int ai = aAt + p * MR;
+      int bi = bAt + p * NR;
+      FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+      FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+      FloatVector av = FloatVector.broadcast(F, pa[ai]);
+      c00 = av.fma(b0, c00);
+      c01 = av.fma(b1, c01);
+      av = FloatVector.broadcast(F, pa[ai + 1]);
+      c10 = av.fma(b0, c10);
+      c11 = av.fma(b1, c11);
+      av = FloatVector.broadcast(F, pa[ai + 2]);
+      c20 = av.fma(b0, c20);
+      c21 = av.fma(b1, c21);
+      av = FloatVector.broadcast(F, pa[ai + 3]);
+      c30 = av.fma(b0, c30);
+      c31 = av.fma(b1, c31);
+      av = FloatVector.broadcast(F, pa[ai + 4]);
+      c40 = av.fma(b0, c40);
+      c41 = av.fma(b1, c41);
+      av = FloatVector.broadcast(F, pa[ai + 5]);
+      c50 = av.fma(b0, c50);
+      c51 = av.fma(b1, c51);
+    }
+    // The write-back is written out here rather than in a helper taking a vector: a helper
+    // that C2 declines to inline (it is not hot, since it runs once per tile) would box it.
+    if (mr == MR && nr == NR) {
+      FloatVector va = FloatVector.broadcast(F, alpha);
+      int r0 = cAt;
+      int r1 = r0 + ldc;
+      int r2 = r1 + ldc;
+      int r3 = r2 + ldc;
+      int r4 = r3 + ldc;
+      int r5 = r4 + ldc;
+      if (beta == 0) {
+        c00.mul(va).intoArray(c, r0);
+        c01.mul(va).intoArray(c, r0 + L);
+        c10.mul(va).intoArray(c, r1);
+        c11.mul(va).intoArray(c, r1 + L);
+        c20.mul(va).intoArray(c, r2);
+        c21.mul(va).intoArray(c, r2 + L);
+        c30.mul(va).intoArray(c, r3);
+        c31.mul(va).intoArray(c, r3 + L);
+        c40.mul(va).intoArray(c, r4);
+        c41.mul(va).intoArray(c, r4 + L);
+        c50.mul(va).intoArray(c, r5);
+        c51.mul(va).intoArray(c, r5 + L);
+      } else {
+        FloatVector vb = FloatVector.broadcast(F, beta);
+        c00.fma(va, FloatVector.fromArray(F, c, r0).mul(vb)).intoArray(c, r0);
+        c01.fma(va, FloatVector.fromArray(F, c, r0 + L).mul(vb)).intoArray(c, r0 + L);
+        c10.fma(va, FloatVector.fromArray(F, c, r1).mul(vb)).intoArray(c, r1);
+        c11.fma(va, FloatVector.fromArray(F, c, r1 + L).mul(vb)).intoArray(c, r1 + L);
+        c20.fma(va, FloatVector.fromArray(F, c, r2).mul(vb)).intoArray(c, r2);
+        c21.fma(va, FloatVector.fromArray(F, c, r2 + L).mul(vb)).intoArray(c, r2 + L);
+        c30.fma(va, FloatVector.fromArray(F, c, r3).mul(vb)).intoArray(c, r3);
+        c31.fma(va, FloatVector.fromArray(F, c, r3 + L).mul(vb)).intoArray(c, r3 + L);
+        c40.fma(va, FloatVector.fromArray(F, c, r4).mul(vb)).intoArray(c, r4);
+        c41.fma(va, FloatVector.fromArray(F, c, r4 + L).mul(vb)).intoArray(c, r4 + L);
+        c50.fma(va, FloatVector.fromArray(F, c, r5).mul(vb)).intoArray(c, r5);
+        c51.fma(va, FloatVector.fromArray(F, c, r5 + L).mul(vb)).intoArray(c, r5 + L);
+      }
+      return;
+    }
+    // an edge tile: park the accumulators, write back only the rows and columns inside C
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
+    for (int r = 0; r < mr; r++) {
+      for (int j = 0; j < nr; j++) {
+        int at = cAt + r * ldc + j;
+        c[at] = beta == 0 ? alpha * tile[r * NR + j]
+            : Math.fma(tile[r * NR + j], alpha, beta * c[at]);
+      }
+    }
+  }
+
+  /**
+   * Small product with B not transposed: 4 rows of C by one vector of columns at a time, each
+   * step of k broadcasting op(A)[i][p] (wherever transA puts it) against a row of B.
+   */
+  private static void smallBroadcastA(boolean transA, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    int rowStep = transA ? 1 : lda; // op(A)[i][p] = a[aOff + i·rowStep + p·colStep]
+    int colStep = transA ? lda : 1;
+    for (int i = 0; i < m; i += 4) {
+      // rows past m repeat the last row, so the block stays 4 tall; they are not written
+      int a0 = aOff + i * rowStep;
+      int a1 = aOff + Math.min(i + 1, m - 1) * rowStep;
+      int a2 = aOff + Math.min(i + 2, m - 1) * rowStep;
+      int a3 = aOff + Math.min(i + 3, m - 1) * rowStep;
+      int rows = Math.min(4, m - i);
+      for (int j = 0; j < n; j += L) {
+        VectorMask<Float> mask = F.indexInRange(j, n); // all lanes but in the last block
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        int bp = bOff + j;
+        if (j + L <= n) {
+          for (int p = 0, ap = 0; p < k; p++, ap += colStep, bp += ldb) {
+            FloatVector bv = FloatVector.fromArray(F, b, bp);
+            s0 = FloatVector.broadcast(F, a[a0 + ap]).fma(bv, s0);
+            s1 = FloatVector.broadcast(F, a[a1 + ap]).fma(bv, s1);
+            s2 = FloatVector.broadcast(F, a[a2 + ap]).fma(bv, s2);
+            s3 = FloatVector.broadcast(F, a[a3 + ap]).fma(bv, s3);
+          }
+        } else {
+          for (int p = 0, ap = 0; p < k; p++, ap += colStep, bp += ldb) {
+            FloatVector bv = FloatVector.fromArray(F, b, bp, mask);
+            s0 = FloatVector.broadcast(F, a[a0 + ap]).fma(bv, s0);
+            s1 = FloatVector.broadcast(F, a[a1 + ap]).fma(bv, s1);
+            s2 = FloatVector.broadcast(F, a[a2 + ap]).fma(bv, s2);
+            s3 = FloatVector.broadcast(F, a[a3 + ap]).fma(bv, s3);
+          }
+        }
+        // written out, not in a helper taking a vector (see kernel)
+        FloatVector va = FloatVector.broadcast(F, alpha);
+        FloatVector vb = FloatVector.broadcast(F, beta);
+        int at = cOff + i * ldc + j;
+        if (beta == 0) {
+          s0.mul(va).intoArray(c, at, mask);
+          if (rows > 1) {
+            s1.mul(va).intoArray(c, at + ldc, mask);
+          }
+          if (rows > 2) {
+            s2.mul(va).intoArray(c, at + 2 * ldc, mask);
+          }
+          if (rows > 3) {
+            s3.mul(va).intoArray(c, at + 3 * ldc, mask);
+          }
+        } else {
+          s0.fma(va, FloatVector.fromArray(F, c, at, mask).mul(vb)).intoArray(c, at, mask);
+          if (rows > 1) {
+            at += ldc;
+            s1.fma(va, FloatVector.fromArray(F, c, at, mask).mul(vb)).intoArray(c, at, mask);
+          }
+          if (rows > 2) {
+            at += ldc;
+            s2.fma(va, FloatVector.fromArray(F, c, at, mask).mul(vb)).intoArray(c, at, mask);
+          }
+          if (rows > 3) {
+            at += ldc;
+            s3.fma(va, FloatVector.fromArray(F, c, at, mask).mul(vb)).intoArray(c, at, mask);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Small product with B transposed and A not: C[i][j] is the dot product of row i of A and
+   * row j of B, both contiguous along k; 4 columns at a time share each vector of A.
+   */
+  private static void smallRowsDotRows(int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    int bound = F.loopBound(k);
+    VectorMask<Float> tail = F.indexInRange(bound, k);
+    for (int i = 0; i < m; i++) {
+      int ai = aOff + i * lda;
+      for (int j = 0; j < n; j += 4) {
+        // columns past n repeat the last one, so the block stays 4 wide; they are not written
+        int b0 = bOff + j * ldb;
+        int b1 = bOff + Math.min(j + 1, n - 1) * ldb;
+        int b2 = bOff + Math.min(j + 2, n - 1) * ldb;
+        int b3 = bOff + Math.min(j + 3, n - 1) * ldb;
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        int p = 0;
+        for (; p < bound; p += L) {
+          FloatVector av = FloatVector.fromArray(F, a, ai + p);
+          s0 = av.fma(FloatVector.fromArray(F, b, b0 + p), s0);
+          s1 = av.fma(FloatVector.fromArray(F, b, b1 + p), s1);
+          s2 = av.fma(FloatVector.fromArray(F, b, b2 + p), s2);
+          s3 = av.fma(FloatVector.fromArray(F, b, b3 + p), s3);
+        }
+        if (p < k) {
+          // masked lanes load 0, and 0·0 adds nothing
+          FloatVector av = FloatVector.fromArray(F, a, ai + p, tail);
+          s0 = av.fma(FloatVector.fromArray(F, b, b0 + p, tail), s0);
+          s1 = av.fma(FloatVector.fromArray(F, b, b1 + p, tail), s1);
+          s2 = av.fma(FloatVector.fromArray(F, b, b2 + p, tail), s2);
+          s3 = av.fma(FloatVector.fromArray(F, b, b3 + p, tail), s3);
+        }
+        int at = cOff + i * ldc + j;
+        int cols = Math.min(4, n - j);
+        c[at] = combine(s0.reduceLanes(ADD), alpha, beta, c[at]);
+        if (cols > 1) {
+          c[at + 1] = combine(s1.reduceLanes(ADD), alpha, beta, c[at + 1]);
+        }
+        if (cols > 2) {
+          c[at + 2] = combine(s2.reduceLanes(ADD), alpha, beta, c[at + 2]);
+        }
+        if (cols > 3) {
+          c[at + 3] = combine(s3.reduceLanes(ADD), alpha, beta, c[at + 3]);
+        }
+      }
+    }
+  }
+
+  /** {@code alpha·sum + beta·old}, ignoring old when beta = 0 (it may be NaN). */
+  private static float combine(float sum, float alpha, float beta, float old) {
+    return beta == 0 ? alpha * sum : Math.fma(sum, alpha, beta * old);
+  }
+
+  /** {@code C = beta·C}; with beta = 0, zeros whatever C held. */
+  private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+    FloatVector zero = FloatVector.zero(F);
+    int bound = F.loopBound(n);
+    VectorMask<Float> tail = F.indexInRange(bound, n);
+    for (int i = 0; i < m; i++) {
+      int row = cOff + i * ldc;
+      int j = 0;
+      for (; j < bound; j += L) {
+        (beta == 0 ? zero : FloatVector.fromArray(F, c, row + j).mul(beta))
+            .intoArray(c, row + j);
+      }
+      if (j < n) {
+        (beta == 0 ? zero : FloatVector.fromArray(F, c, row + j, tail).mul(beta))
+            .intoArray(c, row + j, tail);
+      }
+    }
+  }
+}
