@@ -53,6 +53,8 @@ public abstract class KernelProvider {
 
   public abstract GemmKernel gemm();
 
+  public abstract ConvKernels conv();
+
   /** The provider this JVM uses, chosen on first call. */
   public static KernelProvider get() {
     return Selected.INSTANCE;

@@ -1,6 +1,7 @@
 package dev.lanes.core.kernel.scalar;
 
 import dev.lanes.core.kernel.ActivationKernels;
+import dev.lanes.core.kernel.ConvKernels;
 import dev.lanes.core.kernel.ElementwiseKernels;
 import dev.lanes.core.kernel.GemmKernel;
 import dev.lanes.core.kernel.KernelProvider;
@@ -18,6 +19,7 @@ public final class ScalarKernelProvider extends KernelProvider {
   private final PoolKernels pool = new ScalarPool();
   private final SoftmaxKernels softmax = new ScalarSoftmax();
   private final GemmKernel gemm = new ScalarGemm();
+  private final ConvKernels conv = new ScalarConv();
 
   private ScalarKernelProvider() {}
 
@@ -64,5 +66,10 @@ public final class ScalarKernelProvider extends KernelProvider {
   @Override
   public GemmKernel gemm() {
     return gemm;
+  }
+
+  @Override
+  public ConvKernels conv() {
+    return conv;
   }
 }

@@ -1,8 +1,10 @@
 package dev.lanes.core.kernel.simd;
 
 import dev.lanes.core.kernel.ActivationKernels;
+import dev.lanes.core.kernel.ConvKernels;
 import dev.lanes.core.kernel.ElementwiseKernels;
 import dev.lanes.core.kernel.GemmKernel;
+import dev.lanes.core.kernel.Im2colConv;
 import dev.lanes.core.kernel.KernelProvider;
 import dev.lanes.core.kernel.PoolKernels;
 import dev.lanes.core.kernel.ReductionKernels;
@@ -19,6 +21,7 @@ public final class SimdKernelProvider extends KernelProvider {
   private final PoolKernels pool = new SimdPool();
   private final SoftmaxKernels softmax = new SimdSoftmax();
   private final GemmKernel gemm = new SimdGemm();
+  private final ConvKernels conv = new Im2colConv(gemm, elementwise, reductions);
 
   public SimdKernelProvider() {}
 
@@ -65,5 +68,10 @@ public final class SimdKernelProvider extends KernelProvider {
   @Override
   public GemmKernel gemm() {
     return gemm;
+  }
+
+  @Override
+  public ConvKernels conv() {
+    return conv;
   }
 }

@@ -1,0 +1,68 @@
+package dev.lanes.core.kernel;
+
+/**
+ * 2-D convolution over NCHW float arrays (PyTorch's {@code Conv2d}), running the kernels that
+ * {@link KernelProvider#get()} chose: im2col plus the SIMD matrix multiply, or the direct loops
+ * of the scalar reference. See {@link ConvKernels} for what each pass computes and
+ * {@link Conv2dGeometry} for the sizes; {@link Im2col} for the column layout.
+ *
+ * <p>Every method checks its arrays against the geometry and names the kernel, the argument and
+ * its shape: {@code conv2d: w (16, 3, 3, 3) needs 432 elements from offset 0, but its array has 144}.
+ */
+public final class Conv {
+  private static final ConvKernels K = KernelProvider.get().conv();
+
+  private Conv() {}
+
+  /** Overwrites y (N, out, outH, outW) with w ⊛ x + bias; bias (out) may be null. */
+  public static void forward(float[] y, int yOff, float[] x, int xOff, float[] w, int wOff,
+      float[] bias, int biasOff, Conv2dGeometry g) {
+    Checks.range("conv2d", "y " + g.outputShape(), y, yOff, g.outputSize());
+    Checks.range("conv2d", "x " + g.inputShape(), x, xOff, g.inputSize());
+    Checks.range("conv2d", "w " + g.weightShape(), w, wOff, g.weightSize());
+    if (bias != null) {
+      Checks.range("conv2d", "bias (" + g.outChannels() + ")", bias, biasOff, g.outChannels());
+    }
+    K.forward(y, yOff, x, xOff, w, wOff, bias, biasOff, g);
+  }
+
+  /** Overwrites dx (N, C, H, W) with the input gradient for dy (N, out, outH, outW). */
+  public static void backwardData(float[] dx, int dxOff, float[] dy, int dyOff, float[] w,
+      int wOff, Conv2dGeometry g) {
+    Checks.range("conv2dBackwardData", "dx " + g.inputShape(), dx, dxOff, g.inputSize());
+    Checks.range("conv2dBackwardData", "dy " + g.outputShape(), dy, dyOff, g.outputSize());
+    Checks.range("conv2dBackwardData", "w " + g.weightShape(), w, wOff, g.weightSize());
+    K.backwardData(dx, dxOff, dy, dyOff, w, wOff, g);
+  }
+
+  /** Adds the weight gradient into dw (out, C, kh, kw) and, unless null, Σ dy into dBias (out). */
+  public static void backwardWeights(float[] dw, int dwOff, float[] dBias, int dBiasOff,
+      float[] dy, int dyOff, float[] x, int xOff, Conv2dGeometry g) {
+    Checks.range("conv2dBackwardWeights", "dw " + g.weightShape(), dw, dwOff, g.weightSize());
+    if (dBias != null) {
+      Checks.range("conv2dBackwardWeights", "dBias (" + g.outChannels() + ")", dBias, dBiasOff,
+          g.outChannels());
+    }
+    Checks.range("conv2dBackwardWeights", "dy " + g.outputShape(), dy, dyOff, g.outputSize());
+    Checks.range("conv2dBackwardWeights", "x " + g.inputShape(), x, xOff, g.inputSize());
+    K.backwardWeights(dw, dwOff, dBias, dBiasOff, dy, dyOff, x, xOff, g);
+  }
+
+  /** Overwrites col (C·kh·kw, outH·outW) with the patches of image n of x. */
+  public static void im2col(float[] col, int colOff, float[] x, int xOff, Conv2dGeometry g) {
+    Checks.range("im2col", "col (" + g.patchSize() + ", " + g.outPlane() + ")", col, colOff,
+        (long) g.patchSize() * g.outPlane());
+    Checks.range("im2col", "x (" + g.inChannels() + ", " + g.height() + ", " + g.width() + ")",
+        x, xOff, g.imageSize());
+    Im2col.im2col(col, colOff, x, xOff, g);
+  }
+
+  /** Adds col (C·kh·kw, outH·outW) back into one image x (C, H, W): the adjoint of im2col. */
+  public static void col2im(float[] x, int xOff, float[] col, int colOff, Conv2dGeometry g) {
+    Checks.range("col2im", "x (" + g.inChannels() + ", " + g.height() + ", " + g.width() + ")",
+        x, xOff, g.imageSize());
+    Checks.range("col2im", "col (" + g.patchSize() + ", " + g.outPlane() + ")", col, colOff,
+        (long) g.patchSize() * g.outPlane());
+    Im2col.col2im(x, xOff, col, colOff, g, KernelProvider.get().elementwise());
+  }
+}

@@ -1,0 +1,25 @@
+package dev.lanes.core.kernel;
+
+/**
+ * 2-D convolution over NCHW tensors (PyTorch's {@code Conv2d}, cross-correlation), with its two
+ * backward passes. x is (N, C, H, W), w is (out, C, kh, kw), y is (N, out, outH, outW); see
+ * {@link Conv2dGeometry}. Arguments are checked by the {@link Conv} facade; a null bias means
+ * no bias.
+ */
+public interface ConvKernels {
+  /** Overwrites y with {@code y = w ⊛ x + b}. */
+  void forward(float[] y, int yOff, float[] x, int xOff, float[] w, int wOff, float[] bias,
+      int biasOff, Conv2dGeometry g);
+
+  /** Overwrites dx with the gradient of the input: forward was y = w ⊛ x, so dx = wᵀ ⊛ dy. */
+  void backwardData(float[] dx, int dxOff, float[] dy, int dyOff, float[] w, int wOff,
+      Conv2dGeometry g);
+
+  /**
+   * Accumulates the parameter gradients: {@code dw += dy ⋆ x} (each weight's sum over the batch
+   * and the output positions it touched) and, unless dBias is null, {@code dBias += Σ dy} per
+   * output channel.
+   */
+  void backwardWeights(float[] dw, int dwOff, float[] dBias, int dBiasOff, float[] dy, int dyOff,
+      float[] x, int xOff, Conv2dGeometry g);
+}

@@ -1,0 +1,165 @@
+package dev.lanes.core.kernel;
+
+import static dev.lanes.core.kernel.KernelPair.EPS;
+import static dev.lanes.core.kernel.KernelPair.SCALAR;
+import static dev.lanes.core.kernel.KernelPair.SIMD;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lanes.core.parallel.Parallel;
+import dev.lanes.core.prop.Case;
+import dev.lanes.core.prop.Property;
+import org.junit.jupiter.api.Test;
+
+/**
+ * im2col + SIMD GEMM against the direct seven-loop convolution, for all three passes, on random
+ * geometries (batch 1..4, channels 1..9, sizes 1..17, kernels 1..5, strides 1..3, padding 0..2,
+ * dilation 1..2, kernels larger than the unpadded input included).
+ *
+ * <p>Tolerance: each result is a sum of T products; any float summation order is within
+ * T·2⁻²⁴·Σ|terms| of the exact sum (the reference sums in double). Σ|terms| is computed exactly
+ * by running the reference on |x|, |w| and |dy|, so each element gets its own bound.
+ */
+class ConvPropertyTest {
+  private static Conv2dGeometry geometry(Case c) {
+    int kh = c.intIn("kernelH", 1, 5);
+    int kw = c.intIn("kernelW", 1, 5);
+    int dh = c.intIn("dilationH", 1, 2);
+    int dw = c.intIn("dilationW", 1, 2);
+    int ph = c.intIn("padH", 0, 2);
+    int pw = c.intIn("padW", 0, 2);
+    int minH = Math.max(1, dh * (kh - 1) + 1 - 2 * ph);
+    int minW = Math.max(1, dw * (kw - 1) + 1 - 2 * pw);
+    return new Conv2dGeometry(c.size("batch", 1, 4), c.size("inChannels", 1, 9),
+        c.size("height", minH, 17), c.size("width", minW, 17), c.size("outChannels", 1, 9),
+        kh, kw, c.intIn("strideH", 1, 3), c.intIn("strideW", 1, 3), ph, pw, dh, dw);
+  }
+
+  private static float[] abs(float[] a) {
+    float[] r = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = Math.abs(a[i]);
+    }
+    return r;
+  }
+
+  /** Each element within terms·2⁻²⁴·magnitude[i] (+ a floor for exact zeros). */
+  private static void assertWithinBound(String what, float[] expected, float[] actual,
+      float[] magnitude, int terms) {
+    for (int i = 0; i < expected.length; i++) {
+      double tol = (terms + 2) * EPS * magnitude[i] + 1e-30;
+      if (Math.abs((double) expected[i] - actual[i]) > tol) {
+        throw new AssertionError(what + "[" + i + "]: expected " + expected[i] + " but got "
+            + actual[i] + " (bound " + tol + ")");
+      }
+    }
+  }
+
+  @Test
+  void im2colConvolutionMatchesTheDirectLoops() {
+    Property.named("im2col conv matches direct conv").tries(120).check(c -> {
+      Conv2dGeometry g = c.bool("pointwise")
+          ? new Conv2dGeometry(c.size("batch", 1, 4), c.size("inChannels", 1, 9),
+              c.size("height", 1, 17), c.size("width", 1, 17), c.size("outChannels", 1, 9),
+              1, 1, 1, 1, 0, 0, 1, 1)
+          : geometry(c);
+      c.note("geometry", g);
+      float[] x = c.floats("x", g.inputSize() + 2, -1, 1);
+      float[] w = c.floats("w", g.weightSize(), -1, 1);
+      float[] bias = c.floats("bias", g.outChannels(), -1, 1);
+      float[] dy = c.floats("dy", g.outputSize(), -1, 1);
+
+      float[] yE = new float[g.outputSize()];
+      float[] yA = new float[g.outputSize()];
+      float[] yMag = new float[g.outputSize()];
+      SCALAR.conv().forward(yE, 0, x, 2, w, 0, bias, 0, g);
+      SIMD.conv().forward(yA, 0, x, 2, w, 0, bias, 0, g);
+      SCALAR.conv().forward(yMag, 0, abs(x), 2, abs(w), 0, abs(bias), 0, g);
+      assertWithinBound("forward", yE, yA, yMag, g.patchSize() + 1);
+
+      float[] dxE = new float[g.inputSize()];
+      float[] dxA = c.floats("dx garbage", g.inputSize(), -5, 5); // must be overwritten
+      float[] dxMag = new float[g.inputSize()];
+      SCALAR.conv().backwardData(dxE, 0, dy, 0, w, 0, g);
+      SIMD.conv().backwardData(dxA, 0, dy, 0, w, 0, g);
+      SCALAR.conv().backwardData(dxMag, 0, abs(dy), 0, abs(w), 0, g);
+      assertWithinBound("backwardData", dxE, dxA, dxMag, g.outChannels() * g.kernelH() * g.kernelW());
+
+      float[] start = c.floats("dw start", g.weightSize(), -1, 1);
+      float[] dwE = start.clone();
+      float[] dwA = start.clone();
+      float[] dbE = new float[g.outChannels()];
+      float[] dbA = new float[g.outChannels()];
+      float[] dwMag = abs(start);
+      float[] dbMag = new float[g.outChannels()];
+      SCALAR.conv().backwardWeights(dwE, 0, dbE, 0, dy, 0, x, 2, g);
+      SIMD.conv().backwardWeights(dwA, 0, dbA, 0, dy, 0, x, 2, g);
+      SCALAR.conv().backwardWeights(dwMag, 0, dbMag, 0, abs(dy), 0, abs(x), 2, g);
+      int terms = g.batch() * g.outPlane() + 1;
+      assertWithinBound("backwardWeights", dwE, dwA, dwMag, terms);
+      assertWithinBound("backwardWeights bias", dbE, dbA, dbMag, terms);
+    });
+  }
+
+  @Test
+  void col2imIsTheAdjointOfIm2col() {
+    Property.named("<im2col(x), y> = <x, col2im(y)>").tries(150).check(c -> {
+      Conv2dGeometry g = geometry(c).withBatch(1);
+      c.note("geometry", g);
+      float[] x = c.floats("x", g.imageSize(), -1, 1);
+      float[] y = c.floats("y", g.patchSize() * g.outPlane(), -1, 1);
+      float[] col = c.floats("col garbage", y.length, -9, 9); // must be overwritten
+      Conv.im2col(col, 0, x, 0, g);
+      float[] back = new float[g.imageSize()];
+      Conv.col2im(back, 0, y, 0, g);
+      double left = 0;
+      double right = 0;
+      double scale = 0;
+      for (int i = 0; i < y.length; i++) {
+        left += (double) col[i] * y[i];
+        scale += Math.abs((double) col[i] * y[i]);
+      }
+      for (int i = 0; i < x.length; i++) {
+        right += (double) x[i] * back[i];
+      }
+      // col2im sums up to kh·kw values into one float per pixel
+      assertEquals(left, right, (g.kernelH() * g.kernelW() + 2) * EPS * (scale + 1));
+    });
+  }
+
+  @Test
+  void resultsRepeatBitForBitAndAgreeAcrossThreadCounts() {
+    Conv2dGeometry g = new Conv2dGeometry(5, 3, 9, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    float[] x = new float[g.inputSize()];
+    float[] w = new float[g.weightSize()];
+    float[] dy = new float[g.outputSize()];
+    for (float[] a : new float[][] {x, w, dy}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) r.nextDouble(-1, 1);
+      }
+    }
+    int before = Parallel.threads();
+    try {
+      float[][] byThreads = new float[3][];
+      for (int threads = 1; threads <= 2; threads++) {
+        Parallel.setThreads(threads);
+        float[] first = new float[g.weightSize()];
+        float[] second = new float[g.weightSize()];
+        SIMD.conv().backwardWeights(first, 0, null, 0, dy, 0, x, 0, g);
+        SIMD.conv().backwardWeights(second, 0, null, 0, dy, 0, x, 0, g);
+        assertArrayEquals(first, second, "repeatable with " + threads + " threads");
+        byThreads[threads] = first;
+        float[] y1 = new float[g.outputSize()];
+        SIMD.conv().forward(y1, 0, x, 0, w, 0, null, 0, g);
+        float[] y2 = new float[g.outputSize()];
+        SIMD.conv().forward(y2, 0, x, 0, w, 0, null, 0, g);
+        assertArrayEquals(y1, y2);
+      }
+      // another partition of the batch sums in another order: close, not bitwise
+      assertArrayEquals(byThreads[1], byThreads[2], 1e-4f);
+    } finally {
+      Parallel.setThreads(before);
+    }
+  }
+}
