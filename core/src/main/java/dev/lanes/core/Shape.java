@@ -66,6 +66,22 @@ public final class Shape {
     return new Shape(d);
   }
 
+  /** This shape with a leading dimension added: {@code (1, 28, 28).prepend(32)} is {@code (32, 1, 28, 28)}. */
+  public Shape prepend(int leading) {
+    int[] d = new int[dims.length + 1];
+    d[0] = leading;
+    System.arraycopy(dims, 0, d, 1, dims.length);
+    return new Shape(d);
+  }
+
+  /** This shape without its first dimension: {@code (32, 1, 28, 28).dropFirst()} is {@code (1, 28, 28)}. */
+  public Shape dropFirst() {
+    if (dims.length == 0) {
+      throw new IllegalArgumentException("a rank-0 shape has no first dimension");
+    }
+    return new Shape(java.util.Arrays.copyOfRange(dims, 1, dims.length));
+  }
+
   /** The product of the dimensions after the first: the size of one sample. */
   public int sampleSize() {
     if (dims.length == 0) {

@@ -16,6 +16,8 @@ class TensorTest {
     assertEquals(784, Shape.of(32, 1, 28, 28).sampleSize());
     assertEquals(28, Shape.of(32, 1, 28, 28).dim(-1));
     assertEquals(Shape.of(8, 10), Shape.of(32, 10).withBatch(8));
+    assertEquals(Shape.of(32, 1, 28, 28), Shape.of(1, 28, 28).prepend(32));
+    assertEquals(Shape.of(1, 28, 28), Shape.of(32, 1, 28, 28).dropFirst());
   }
 
   @Test

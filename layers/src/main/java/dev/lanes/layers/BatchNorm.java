@@ -1,0 +1,201 @@
+package dev.lanes.layers;
+
+import dev.lanes.core.Shape;
+import dev.lanes.core.Tensor;
+import dev.lanes.core.kernel.Reductions;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * Batch normalisation (Ioffe and Szegedy 2015), PyTorch's {@code nn.BatchNorm1d} over features
+ * (N, F) and {@code nn.BatchNorm2d} over channels (N, C, H, W).
+ *
+ * <p>Training: each channel is normalised with its batch mean and biased variance,
+ * {@code y = γ·(x - mean)/√(var + ε) + β}, and the running statistics move towards the batch's:
+ * {@code running = (1 - momentum)·running + momentum·batch}, with the unbiased variance as in
+ * PyTorch. Inference uses the running statistics instead. γ ({@code weight}, starts at 1) and β
+ * ({@code bias}, starts at 0) are trained; {@code running_mean} and {@code running_var} are
+ * saved with the weights.
+ */
+public final class BatchNorm extends AbstractLayer {
+  /** momentum in (0, 1], eps > 0; PyTorch's defaults are 0.1 and 1e-5. */
+  public record Config(float momentum, float eps) implements LayerConfig {
+    public Config {
+      if (!(momentum > 0 && momentum <= 1)) {
+        throw new IllegalArgumentException("BatchNorm: momentum must be in (0, 1], got " + momentum);
+      }
+      if (!(eps > 0) || Float.isInfinite(eps)) {
+        throw new IllegalArgumentException("BatchNorm: eps must be > 0, got " + eps);
+      }
+    }
+
+    public Config() {
+      this(0.1f, 1e-5f);
+    }
+
+    @Override
+    public BatchNorm create(String name) {
+      return new BatchNorm(this, name);
+    }
+  }
+
+  private final Config config;
+  private Param gamma;             // "weight", (C)
+  private Param beta;              // "bias", (C)
+  private Param runningMean;       // (C)
+  private Param runningVar;        // (C)
+  private int channels;
+  private int spatial;             // H·W, or 1 for features
+  private float[] mean = new float[0];     // (C), the last training batch's
+  private float[] invStd = new float[0];  // (C), 1/√(var + ε)
+  private int trainedBatch = -1;
+  private final Workspace normalized = new Workspace(); // x̂, (N, C, ...), kept for backward
+  private final Workspace out = new Workspace();
+  private final Workspace dInput = new Workspace();
+
+  public BatchNorm(Config config, String name) {
+    super(name);
+    this.config = config;
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  protected Shape create(Shape in, RandomGenerator random) {
+    if (in.rank() != 1 && in.rank() != 3) {
+      throw badInput("(N, F) or (N, C, H, W)", in, "");
+    }
+    channels = in.dim(0);
+    spatial = in.rank() == 3 ? in.dim(1) * in.dim(2) : 1;
+    gamma = new Param("weight", Shape.of(channels));
+    beta = new Param("bias", Shape.of(channels));
+    runningMean = new Param("running_mean", Shape.of(channels));
+    runningVar = new Param("running_var", Shape.of(channels));
+    java.util.Arrays.fill(gamma.value().data(), 1f);
+    java.util.Arrays.fill(runningVar.value().data(), 1f);
+    mean = new float[channels];
+    invStd = new float[channels];
+    return in;
+  }
+
+  @Override
+  public List<Param> params() {
+    return List.of(gamma, beta);
+  }
+
+  @Override
+  public List<Param> buffers() {
+    return List.of(runningMean, runningVar);
+  }
+
+  @Override
+  public Tensor forward(Tensor x, boolean training) {
+    int n = checkInput(x);
+    Tensor y = out.get(n, outputShape());
+    if (!training) {
+      trainedBatch = -1;
+      normalizeWithRunningStatistics(x, y, n);
+      return y;
+    }
+    long count = (long) n * spatial;
+    if (count < 2) {
+      throw new IllegalArgumentException(describe() + ": training needs more than one value per"
+          + " channel, got input " + x.shape());
+    }
+    float[] var = invStd; // reused: holds the variance until turned into 1/√(var + ε)
+    Reductions.meanVarianceChannels(mean, 0, var, 0, x.data(), x.offset(), n, channels, spatial);
+    float m = config.momentum();
+    float[] rm = runningMean.value().data();
+    float[] rv = runningVar.value().data();
+    for (int c = 0; c < channels; c++) {
+      rm[c] = (1 - m) * rm[c] + m * mean[c];
+      rv[c] = (1 - m) * rv[c] + m * var[c] * count / (count - 1);
+      invStd[c] = (float) (1 / Math.sqrt(var[c] + config.eps()));
+    }
+    Tensor xHat = normalized.get(n, inputShape());
+    float[] g = gamma.value().data();
+    float[] b = beta.value().data();
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < channels; c++) {
+        int base = (i * channels + c) * spatial;
+        for (int s = 0; s < spatial; s++) {
+          float h = (x.data()[x.offset() + base + s] - mean[c]) * invStd[c];
+          xHat.data()[base + s] = h;
+          y.data()[y.offset() + base + s] = g[c] * h + b[c];
+        }
+      }
+    }
+    trainedBatch = n;
+    return y;
+  }
+
+  @Override
+  public Tensor infer(Tensor x) {
+    int n = checkInput(x);
+    Tensor y = Tensor.zeros(outputShape().prepend(n));
+    normalizeWithRunningStatistics(x, y, n);
+    return y;
+  }
+
+  private void normalizeWithRunningStatistics(Tensor x, Tensor y, int n) {
+    float[] g = gamma.value().data();
+    float[] b = beta.value().data();
+    float[] rm = runningMean.value().data();
+    float[] rv = runningVar.value().data();
+    for (int c = 0; c < channels; c++) {
+      float scale = (float) (g[c] / Math.sqrt(rv[c] + config.eps()));
+      float shift = b[c] - rm[c] * scale;
+      for (int i = 0; i < n; i++) {
+        int base = (i * channels + c) * spatial;
+        for (int s = 0; s < spatial; s++) {
+          y.data()[y.offset() + base + s] = x.data()[x.offset() + base + s] * scale + shift;
+        }
+      }
+    }
+  }
+
+  /**
+   * Forward was y = γ·x̂ + β with x̂ = (x - mean)·invStd over m = N·H·W values per channel, so
+   * dγ += Σ dy·x̂, dβ += Σ dy and dx = γ·invStd/m · (m·dy - Σ dy - x̂·Σ dy·x̂).
+   */
+  @Override
+  public Tensor backward(Tensor dOut) {
+    if (trainedBatch < 0) {
+      throw noForward();
+    }
+    int n = trainedBatch;
+    checkGradient(dOut, n);
+    Tensor xHat = normalized.get(n, inputShape());
+    Tensor dx = dInput.get(n, inputShape());
+    float[] dy = dOut.data();
+    float[] h = xHat.data();
+    float[] g = gamma.value().data();
+    float[] dGamma = gamma.grad().data();
+    float[] dBeta = beta.grad().data();
+    float m = (float) n * spatial;
+    for (int c = 0; c < channels; c++) {
+      double sumDy = 0;
+      double sumDyH = 0;
+      for (int i = 0; i < n; i++) {
+        int base = (i * channels + c) * spatial;
+        sumDy += Reductions.sum(dy, dOut.offset() + base, spatial);
+        sumDyH += Reductions.dot(dy, dOut.offset() + base, h, base, spatial);
+      }
+      dGamma[c] += (float) sumDyH;
+      dBeta[c] += (float) sumDy;
+      float k = g[c] * invStd[c] / m;
+      float meanDy = (float) sumDy;
+      float meanDyH = (float) sumDyH;
+      for (int i = 0; i < n; i++) {
+        int base = (i * channels + c) * spatial;
+        for (int s = 0; s < spatial; s++) {
+          dx.data()[base + s] = k * (m * dy[dOut.offset() + base + s] - meanDy - h[base + s] * meanDyH);
+        }
+      }
+    }
+    return dx;
+  }
+}
