@@ -30,7 +30,7 @@ public abstract class AbstractLayer implements Layer {
   public final Shape build(Shape inputSample, RandomGenerator random) {
     if (inputShape != null) {
       throw new IllegalStateException(describe() + ": already built for input "
-          + inputShape.prepend(-1).toString().replace("-1", "N"));
+          + withBatchLetter(inputShape));
     }
     Shape out = create(inputSample, random);
     this.inputShape = inputSample;
