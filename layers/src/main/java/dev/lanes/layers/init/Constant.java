@@ -21,4 +21,10 @@ public record Constant(float value) implements Initializer {
   public void fill(Tensor t, int fanIn, int fanOut, RandomGenerator random) {
     Elementwise.fill(t.data(), t.offset(), value, t.size());
   }
+
+  /** Any tensor, a bias included: a constant needs no fans. */
+  @Override
+  public void fill(Tensor t, RandomGenerator random) {
+    fill(t, 0, 0, random);
+  }
 }

@@ -179,6 +179,9 @@ class InitializerTest {
     assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, view.toArray());
     Initializer.zeros().fill(view, 0, 0, new SplittableRandom(3));
     assertArrayEquals(new float[6], view.toArray());
+    Tensor bias = Tensor.zeros(4);
+    Initializer.ones().fill(bias, new SplittableRandom(3)); // rank 1: a constant needs no fans
+    assertArrayEquals(new float[] {1, 1, 1, 1}, bias.toArray());
     assertTrue(Float.isNaN(big[2]) && Float.isNaN(big[9]));
   }
 

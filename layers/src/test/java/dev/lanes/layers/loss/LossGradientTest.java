@@ -112,6 +112,7 @@ class LossGradientTest {
   }
 
   private static void passes(String name, Function<Case, Setup> setup) {
+    double[] worst = {0};
     Property.named(name).tries(300).check(c -> {
       Setup s = setup.apply(c);
       LossGradientCheck.Result r =
@@ -120,7 +121,10 @@ class LossGradientTest {
       if (!(r.maxError() <= TOLERANCE)) {
         throw new AssertionError("gradient check failed: " + r);
       }
+      worst[0] = Math.max(worst[0], r.maxError());
     });
+    System.out.printf(java.util.Locale.ROOT, "[gradient check] %s: worst error %.3g (tolerance"
+        + " %.3g)%n", name, worst[0], TOLERANCE);
   }
 
   // ---- mutations: the same settings must flag deliberately wrong gradients
