@@ -37,8 +37,8 @@ public record HeNormal(float gain, FanMode mode) implements Initializer {
   static int fan(String owner, FanMode mode, int fanIn, int fanOut) {
     int fan = mode.pick(fanIn, fanOut);
     if (fan == 0) {
-      throw new IllegalArgumentException(owner + ": " + (mode == FanMode.FAN_IN ? "fanIn" : "fanOut")
-          + " must be ≥ 1, got 0");
+      String name = mode == FanMode.FAN_IN ? "fanIn" : "fanOut";
+      throw new IllegalArgumentException(owner + ": " + name + " must be ≥ 1, got 0");
     }
     return fan;
   }

@@ -43,7 +43,8 @@ class SteadyStateAllocationTest {
   @BeforeAll
   static void onlyWithScalarKernels() {
     assumeFalse(KernelProvider.get().isSimd(), "counts allocation only with"
-        + " -Dlanes.kernels=scalar, as layers/pom.xml's allocation-scalar-kernels execution runs it");
+        + " -Dlanes.kernels=scalar, as layers/pom.xml's allocation-scalar-kernels execution"
+        + " runs it");
   }
 
   /**

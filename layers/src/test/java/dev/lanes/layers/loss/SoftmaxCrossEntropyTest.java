@@ -3,15 +3,16 @@ package dev.lanes.layers.loss;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanes.core.Shape;
 import dev.lanes.core.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** Hand-computed values, stability for huge logits, and every error message. */
 class SoftmaxCrossEntropyTest {
   // For z = (1, 2, 3): Σ exp(z) = e³·(1 + e⁻¹ + e⁻²), so
-  //   log p = z - 3 - log(1 + e⁻¹ + e⁻²) = z - 3 - 0.40760596 = (-2.40760596, -1.40760596, -0.40760596)
+  //   log p = z - 3 - log(1 + e⁻¹ + e⁻²) = z - 3.40760596
+  //         = (-2.40760596, -1.40760596, -0.40760596)
   //   p     = (e⁻², e⁻¹, 1) / 1.50321472 = (0.09003057, 0.24472847, 0.66524096)
   private static final float[] P = {0.09003057f, 0.24472847f, 0.66524096f};
 
@@ -60,12 +61,12 @@ class SoftmaxCrossEntropyTest {
   @Test
   void readsTensorsAtAnOffsetAndLeavesThemAlone() {
     float[] big = {9, 9, 1, 2, 3, 1, 2, 3};
-    Tensor logits = new Tensor(big, 2, dev.lanes.core.Shape.of(2, 3));
-    Tensor labels = new Tensor(new float[] {7, 2, 0}, 1, dev.lanes.core.Shape.of(2));
+    Tensor logits = new Tensor(big, 2, Shape.of(2, 3));
+    Tensor labels = new Tensor(new float[] {7, 2, 0}, 1, Shape.of(2));
     SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
     assertEquals(1.40760596f, loss.forward(logits, labels), 1e-6f);
     float[] dBig = new float[10];
-    loss.backward(new Tensor(dBig, 3, dev.lanes.core.Shape.of(2, 3)));
+    loss.backward(new Tensor(dBig, 3, Shape.of(2, 3)));
     assertEquals(0f, dBig[2]);
     assertEquals(P[0] / 2, dBig[3], 1e-6f);
     assertEquals(P[2] / 2, dBig[8], 1e-6f);
@@ -97,9 +98,11 @@ class SoftmaxCrossEntropyTest {
     assertMessage("SoftmaxCrossEntropy: label of sample 1 is NaN",
         () -> loss.forward(logits, Tensor.wrap(new float[] {0, Float.NaN, 2, 3}, 4)));
     assertMessage("SoftmaxCrossEntropy: label 2.5 of sample 2 is not a whole number; labels are"
-        + " class indices", () -> loss.forward(logits, Tensor.wrap(new float[] {0, 1, 2.5f, 3}, 4)));
+        + " class indices",
+        () -> loss.forward(logits, Tensor.wrap(new float[] {0, 1, 2.5f, 3}, 4)));
     assertMessage("SoftmaxCrossEntropy: label Infinity of sample 0 is outside [0, 10)",
-        () -> loss.forward(logits, Tensor.wrap(new float[] {Float.POSITIVE_INFINITY, 1, 2, 3}, 4)));
+        () -> loss.forward(logits,
+            Tensor.wrap(new float[] {Float.POSITIVE_INFINITY, 1, 2, 3}, 4)));
   }
 
   @Test
@@ -135,6 +138,5 @@ class SoftmaxCrossEntropyTest {
   static void assertMessage(String expected, Runnable call) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
     assertEquals(expected, e.getMessage());
-    assertTrue(expected.contains(":"));
   }
 }

@@ -89,7 +89,8 @@ class LearningRateScheduleTest {
             .getMessage());
     assertMessage("Constant: rate must be > 0 and finite, got -1.0",
         () -> LearningRateSchedule.constant(-1f));
-    assertMessage("StepDecay: step must be ≥ 0, got -1", () -> new StepDecay(0.1f, 3, 0.5f).rate(-1));
+    assertMessage("StepDecay: step must be ≥ 0, got -1",
+        () -> new StepDecay(0.1f, 3, 0.5f).rate(-1));
     assertMessage("LinearWarmup: step must be ≥ 0, got -2",
         () -> new LinearWarmup(LearningRateSchedule.constant(0.1f), 3, 0.5f).rate(-2));
   }
