@@ -3,8 +3,14 @@ package dev.lanes.layers.loss;
 import dev.lanes.core.Tensor;
 
 /**
- * A training loss: the mean over the batch of a per-sample loss between the network's output
- * and a target, and its gradient with respect to the output.
+ * A training loss between the network's output and a target, averaged as PyTorch's default
+ * 'mean' reduction does (over the samples for a loss per sample, over all elements for an
+ * element-wise loss), and its gradient with respect to the output.
+ *
+ * <p>A loss keeps what its backward needs from the last forward in its own workspaces (sized by
+ * the first batch, grown only for a larger one), so the caller may reuse the output and target
+ * tensors in between, and a steady training step allocates nothing. One instance serves one
+ * thread.
  */
 public interface Loss {
   /**
@@ -16,6 +22,11 @@ public interface Loss {
    */
   float forward(Tensor output, Tensor target);
 
-  /** Overwrites dOutput (the shape of output) with ∂loss/∂output for the last forward. */
+  /**
+   * Overwrites dOutput (the shape of output) with ∂loss/∂output for the last forward.
+   *
+   * @throws IllegalStateException if no forward came first
+   * @throws IllegalArgumentException if dOutput's shape is not that of the last output
+   */
   void backward(Tensor dOutput);
 }
