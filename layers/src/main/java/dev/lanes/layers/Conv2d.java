@@ -2,8 +2,10 @@ package dev.lanes.layers;
 
 import dev.lanes.core.Shape;
 import dev.lanes.core.Tensor;
-import dev.lanes.core.kernel.Conv;
 import dev.lanes.core.kernel.Conv2dGeometry;
+import dev.lanes.core.kernel.Conv;
+import dev.lanes.layers.init.Initializer;
+import dev.lanes.layers.init.PyTorchDefault;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -40,6 +42,8 @@ public final class Conv2d extends AbstractLayer {
     }
   }
 
+  /** PyTorch's default for weight and bias: U(-1/√fanIn, 1/√fanIn). */
+  private static final Initializer WEIGHT_INIT = new PyTorchDefault();
   private final Config config;
   private Param weight;                  // (filters, C, kh, kw)
   private Param bias;                    // (filters), or null
@@ -72,11 +76,12 @@ public final class Conv2d extends AbstractLayer {
       throw new IllegalArgumentException(describe() + ": " + e.getMessage(), e);
     }
     int fanIn = in.dim(0) * config.kernelH() * config.kernelW();
+    int fanOut = config.filters() * config.kernelH() * config.kernelW();
     weight = new Param("weight", w);
-    DefaultInit.uniformFanIn(weight.value(), fanIn, random);
+    WEIGHT_INIT.fill(weight.value(), fanIn, fanOut, random);
     if (config.useBias()) {
       bias = new Param("bias", Shape.of(config.filters()));
-      DefaultInit.uniformFanIn(bias.value(), fanIn, random);
+      WEIGHT_INIT.fill(bias.value(), fanIn, fanOut, random);
     }
     return Shape.of(config.filters(), geometry.outHeight(), geometry.outWidth());
   }

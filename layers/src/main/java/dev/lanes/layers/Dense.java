@@ -5,6 +5,8 @@ import dev.lanes.core.Tensor;
 import dev.lanes.core.kernel.Elementwise;
 import dev.lanes.core.kernel.Gemm;
 import dev.lanes.core.kernel.Reductions;
+import dev.lanes.layers.init.Initializer;
+import dev.lanes.layers.init.PyTorchDefault;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -32,6 +34,8 @@ public final class Dense extends AbstractLayer {
     }
   }
 
+  /** PyTorch's default for weight and bias: U(-1/√fanIn, 1/√fanIn). */
+  private static final Initializer WEIGHT_INIT = new PyTorchDefault();
   private final Config config;
   private Param weight;         // (units, in)
   private Param bias;           // (units), or null
@@ -55,10 +59,10 @@ public final class Dense extends AbstractLayer {
       throw badInput("(N, features)", in, "add flatten() before dense()");
     }
     weight = new Param("weight", Shape.of(config.units(), in.dim(0)));
-    DefaultInit.uniformFanIn(weight.value(), in.dim(0), random);
+    WEIGHT_INIT.fill(weight.value(), in.dim(0), config.units(), random);
     if (config.useBias()) {
       bias = new Param("bias", Shape.of(config.units()));
-      DefaultInit.uniformFanIn(bias.value(), in.dim(0), random);
+      WEIGHT_INIT.fill(bias.value(), in.dim(0), config.units(), random);
     }
     return Shape.of(config.units());
   }

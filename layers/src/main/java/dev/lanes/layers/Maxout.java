@@ -5,6 +5,8 @@ import dev.lanes.core.Tensor;
 import dev.lanes.core.kernel.Elementwise;
 import dev.lanes.core.kernel.Gemm;
 import dev.lanes.core.kernel.Reductions;
+import dev.lanes.layers.init.Initializer;
+import dev.lanes.layers.init.PyTorchDefault;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -30,6 +32,8 @@ public final class Maxout extends AbstractLayer {
     }
   }
 
+  /** PyTorch's default for weight and bias: U(-1/√fanIn, 1/√fanIn). */
+  private static final Initializer WEIGHT_INIT = new PyTorchDefault();
   private final Config config;
   private Param weight;           // (units·pieces, in)
   private Param bias;             // (units·pieces)
@@ -58,8 +62,8 @@ public final class Maxout extends AbstractLayer {
     int rows = config.units() * config.pieces();
     weight = new Param("weight", Shape.of(rows, in.dim(0)));
     bias = new Param("bias", Shape.of(rows));
-    DefaultInit.uniformFanIn(weight.value(), in.dim(0), random);
-    DefaultInit.uniformFanIn(bias.value(), in.dim(0), random);
+    WEIGHT_INIT.fill(weight.value(), in.dim(0), rows, random);
+    WEIGHT_INIT.fill(bias.value(), in.dim(0), rows, random);
     return Shape.of(config.units());
   }
 

@@ -42,16 +42,27 @@ public final class Checks {
     }
   }
 
-  /** The product of sizes as a long, after checking each is ≥ 0. */
-  public static long product(String kernel, String names, int... sizes) {
-    long p = 1;
-    for (int s : sizes) {
-      if (s < 0) {
-        throw new IllegalArgumentException(
-            kernel + ": sizes " + names + " must be ≥ 0, got " + java.util.Arrays.toString(sizes));
-      }
-      p *= s;
+  /**
+   * The product of two sizes as a long, after checking each is ≥ 0. Fixed arities rather than
+   * varargs: a varargs array would be allocated on every kernel call.
+   */
+  public static long product(String kernel, String names, int a, int b) {
+    if (a < 0 || b < 0) {
+      throw negativeSizes(kernel, names, new int[] {a, b});
     }
-    return p;
+    return (long) a * b;
+  }
+
+  /** The product of three sizes as a long, after checking each is ≥ 0. */
+  public static long product(String kernel, String names, int a, int b, int c) {
+    if (a < 0 || b < 0 || c < 0) {
+      throw negativeSizes(kernel, names, new int[] {a, b, c});
+    }
+    return (long) a * b * c;
+  }
+
+  private static IllegalArgumentException negativeSizes(String kernel, String names, int[] sizes) {
+    return new IllegalArgumentException(
+        kernel + ": sizes " + names + " must be ≥ 0, got " + java.util.Arrays.toString(sizes));
   }
 }
