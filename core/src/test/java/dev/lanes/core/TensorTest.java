@@ -2,8 +2,10 @@ package dev.lanes.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +20,9 @@ class TensorTest {
     assertEquals(Shape.of(8, 10), Shape.of(32, 10).withBatch(8));
     assertEquals(Shape.of(32, 1, 28, 28), Shape.of(1, 28, 28).prepend(32));
     assertEquals(Shape.of(1, 28, 28), Shape.of(32, 1, 28, 28).dropFirst());
+    assertTrue(Shape.of(32, 1, 28, 28).isBatchOf(Shape.of(1, 28, 28)));
+    assertFalse(Shape.of(32, 1, 28, 28).isBatchOf(Shape.of(1, 28, 27)));
+    assertFalse(Shape.of(32, 784).isBatchOf(Shape.of(1, 28, 28)));
   }
 
   @Test

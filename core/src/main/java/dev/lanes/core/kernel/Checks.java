@@ -14,6 +14,11 @@ public final class Checks {
     }
   }
 
+  /** Whether {@code array[offset, offset + length)} lies inside a non-null array. */
+  public static boolean fits(float[] array, int offset, long length) {
+    return array != null && offset >= 0 && offset + length <= array.length;
+  }
+
   /** Fails unless {@code array[offset, offset + length)} lies inside the array. */
   public static void range(String kernel, String name, float[] array, int offset, long length) {
     if (array == null) {

@@ -17,11 +17,11 @@ public final class Conv {
   /** Overwrites y (N, out, outH, outW) with w ⊛ x + bias; bias (out) may be null. */
   public static void forward(float[] y, int yOff, float[] x, int xOff, float[] w, int wOff,
       float[] bias, int biasOff, Conv2dGeometry g) {
-    Checks.range("conv2d", "y " + g.outputShape(), y, yOff, g.outputSize());
-    Checks.range("conv2d", "x " + g.inputShape(), x, xOff, g.inputSize());
-    Checks.range("conv2d", "w " + g.weightShape(), w, wOff, g.weightSize());
+    output("conv2d", "y", y, yOff, g);
+    input("conv2d", "x", x, xOff, g);
+    weight("conv2d", "w", w, wOff, g);
     if (bias != null) {
-      Checks.range("conv2d", "bias (" + g.outChannels() + ")", bias, biasOff, g.outChannels());
+      perChannel("conv2d", "bias", bias, biasOff, g);
     }
     K.forward(y, yOff, x, xOff, w, wOff, bias, biasOff, g);
   }
@@ -29,23 +29,50 @@ public final class Conv {
   /** Overwrites dx (N, C, H, W) with the input gradient for dy (N, out, outH, outW). */
   public static void backwardData(float[] dx, int dxOff, float[] dy, int dyOff, float[] w,
       int wOff, Conv2dGeometry g) {
-    Checks.range("conv2dBackwardData", "dx " + g.inputShape(), dx, dxOff, g.inputSize());
-    Checks.range("conv2dBackwardData", "dy " + g.outputShape(), dy, dyOff, g.outputSize());
-    Checks.range("conv2dBackwardData", "w " + g.weightShape(), w, wOff, g.weightSize());
+    input("conv2dBackwardData", "dx", dx, dxOff, g);
+    output("conv2dBackwardData", "dy", dy, dyOff, g);
+    weight("conv2dBackwardData", "w", w, wOff, g);
     K.backwardData(dx, dxOff, dy, dyOff, w, wOff, g);
   }
 
   /** Adds the weight gradient into dw (out, C, kh, kw) and, unless null, Σ dy into dBias (out). */
   public static void backwardWeights(float[] dw, int dwOff, float[] dBias, int dBiasOff,
       float[] dy, int dyOff, float[] x, int xOff, Conv2dGeometry g) {
-    Checks.range("conv2dBackwardWeights", "dw " + g.weightShape(), dw, dwOff, g.weightSize());
+    weight("conv2dBackwardWeights", "dw", dw, dwOff, g);
     if (dBias != null) {
-      Checks.range("conv2dBackwardWeights", "dBias (" + g.outChannels() + ")", dBias, dBiasOff,
-          g.outChannels());
+      perChannel("conv2dBackwardWeights", "dBias", dBias, dBiasOff, g);
     }
-    Checks.range("conv2dBackwardWeights", "dy " + g.outputShape(), dy, dyOff, g.outputSize());
-    Checks.range("conv2dBackwardWeights", "x " + g.inputShape(), x, xOff, g.inputSize());
+    output("conv2dBackwardWeights", "dy", dy, dyOff, g);
+    input("conv2dBackwardWeights", "x", x, xOff, g);
     K.backwardWeights(dw, dwOff, dBias, dBiasOff, dy, dyOff, x, xOff, g);
+  }
+
+  // Each check formats the shape for its message only when it fails, so that a valid call
+  // allocates nothing (these run on every training step).
+
+  private static void input(String kernel, String name, float[] a, int off, Conv2dGeometry g) {
+    if (!Checks.fits(a, off, g.inputSize())) {
+      Checks.range(kernel, name + " " + g.inputShape(), a, off, g.inputSize());
+    }
+  }
+
+  private static void output(String kernel, String name, float[] a, int off, Conv2dGeometry g) {
+    if (!Checks.fits(a, off, g.outputSize())) {
+      Checks.range(kernel, name + " " + g.outputShape(), a, off, g.outputSize());
+    }
+  }
+
+  private static void weight(String kernel, String name, float[] a, int off, Conv2dGeometry g) {
+    if (!Checks.fits(a, off, g.weightSize())) {
+      Checks.range(kernel, name + " " + g.weightShape(), a, off, g.weightSize());
+    }
+  }
+
+  private static void perChannel(String kernel, String name, float[] a, int off,
+      Conv2dGeometry g) {
+    if (!Checks.fits(a, off, g.outChannels())) {
+      Checks.range(kernel, name + " (" + g.outChannels() + ")", a, off, g.outChannels());
+    }
   }
 
   /** Overwrites col (C·kh·kw, outH·outW) with the patches of image n of x. */

@@ -75,14 +75,21 @@ public final class Gemm {
   /** Checks one stored rows×cols matrix: its leading dimension and its array's extent. */
   private static void stored(String name, boolean transposed, int rows, int cols,
       String ldName, int ld, float[] x, int off) {
-    String shape = rows + "x" + cols
-        + (name.equals("C") ? "" : transposed ? ", transposed" : ", not transposed");
+    // the messages are built only on failure: a valid call allocates nothing
     if (ld < cols) {
       throw new IllegalArgumentException("sgemm: " + ldName + " = " + ld + " is less than the "
-          + cols + " columns of " + name + " (" + shape + ")");
+          + cols + " columns of " + name + " (" + shape(name, transposed, rows, cols) + ")");
     }
     long extent = rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
-    Checks.range("sgemm", name + " (" + shape + ", " + ldName + " = " + ld + ")", x, off, extent);
+    if (!Checks.fits(x, off, extent)) {
+      Checks.range("sgemm", name + " (" + shape(name, transposed, rows, cols) + ", " + ldName
+          + " = " + ld + ")", x, off, extent);
+    }
+  }
+
+  private static String shape(String name, boolean transposed, int rows, int cols) {
+    return rows + "x" + cols
+        + (name.equals("C") ? "" : transposed ? ", transposed" : ", not transposed");
   }
 
   private static void matrix(String name, Tensor t) {

@@ -14,13 +14,13 @@ public final class Pool {
       int xOff, Pool2dGeometry g) {
     Checks.range("maxPool2d", "out", out, outOff, g.outputSize());
     Checks.range("maxPool2d", "argmax", argmax, argOff, g.outputSize());
-    Checks.range("maxPool2d", "x " + shape(g), x, xOff, g.inputSize());
+    input("maxPool2d", x, xOff, g);
     K.maxPoolForward(out, outOff, argmax, argOff, x, xOff, g);
   }
 
   public static void maxPoolBackward(float[] dx, int dxOff, float[] dy, int dyOff, int[] argmax,
       int argOff, Pool2dGeometry g) {
-    Checks.range("maxPool2dBackward", "dx " + shape(g), dx, dxOff, g.inputSize());
+    input("maxPool2dBackward", dx, dxOff, g);
     Checks.range("maxPool2dBackward", "dy", dy, dyOff, g.outputSize());
     Checks.range("maxPool2dBackward", "argmax", argmax, argOff, g.outputSize());
     K.maxPoolBackward(dx, dxOff, dy, dyOff, argmax, argOff, g);
@@ -29,13 +29,13 @@ public final class Pool {
   public static void avgPoolForward(float[] out, int outOff, float[] x, int xOff,
       Pool2dGeometry g, boolean countPadding) {
     Checks.range("avgPool2d", "out", out, outOff, g.outputSize());
-    Checks.range("avgPool2d", "x " + shape(g), x, xOff, g.inputSize());
+    input("avgPool2d", x, xOff, g);
     K.avgPoolForward(out, outOff, x, xOff, g, countPadding);
   }
 
   public static void avgPoolBackward(float[] dx, int dxOff, float[] dy, int dyOff,
       Pool2dGeometry g, boolean countPadding) {
-    Checks.range("avgPool2dBackward", "dx " + shape(g), dx, dxOff, g.inputSize());
+    input("avgPool2dBackward", dx, dxOff, g);
     Checks.range("avgPool2dBackward", "dy", dy, dyOff, g.outputSize());
     K.avgPoolBackward(dx, dxOff, dy, dyOff, g, countPadding);
   }
@@ -65,7 +65,12 @@ public final class Pool {
     K.globalAvgPoolBackward(dx, dxOff, dy, dyOff, batch, channels, spatial);
   }
 
-  private static String shape(Pool2dGeometry g) {
-    return dev.lanes.core.Shape.format(g.batch(), g.channels(), g.height(), g.width());
+  /** Checks an input-shaped array; the shape goes into the message only when it fails. */
+  private static void input(String kernel, float[] x, int off, Pool2dGeometry g) {
+    if (!Checks.fits(x, off, g.inputSize())) {
+      String name = kernel.endsWith("Backward") ? "dx " : "x ";
+      Checks.range(kernel, name + dev.lanes.core.Shape.format(g.batch(), g.channels(),
+          g.height(), g.width()), x, off, g.inputSize());
+    }
   }
 }
