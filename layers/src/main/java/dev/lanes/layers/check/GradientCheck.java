@@ -179,52 +179,20 @@ public final class GradientCheck {
 
   /**
    * Checks a loss: the gradient that {@link Loss#backward} writes for {@code output} against
-   * central differences of {@link Loss#forward} (the loss itself is the scalar, no R).
+   * central differences of {@link Loss#forward} (the loss itself is the scalar, no R). The floor
+   * scales with |L|, because the rounding of the float loss grows with it.
    */
   public static Report loss(Loss loss, Tensor output, Tensor target, Settings s) {
     SplittableRandom random = new SplittableRandom(s.seed());
     float value = loss.forward(output, target);
     Tensor grad = Tensor.zeros(output.shape());
     loss.backward(grad);
-    double noise = 4 * Math.ulp(Math.max(Math.abs(value), 1f)) / (2 * s.epsilon());
-    double floor = Math.max(s.floor(), 10 * noise / s.tolerance());
+    // the loss is one float: its rounding, about an ulp of L, is the noise of each difference
+    double noise = Math.ulp(Math.max(Math.abs(value), 1f)) / (2 * s.epsilon());
+    double floor = Math.max(s.floor() * Math.max(1, Math.abs(value)), 10 * noise / s.tolerance());
     TensorReport r = compare("output", output, grad.toArray(),
         () -> loss.forward(output, target), s, floor, random);
     return new Report(List.of(r), s, floor);
-  }
-
-  /** A numeric derivative and its relative error against the analytic one. */
-  private record Difference(double numeric, double relativeError, boolean atKink) {}
-
-  /**
-   * The central difference of element i with step h, compared with the analytic gradient a;
-   * where they disagree, also the one-sided differences: within h of a kink the function has no
-   * derivative, and the analytic gradient is the one-sided derivative of the side the forward
-   * pass took.
-   */
-  private static Difference difference(Tensor t, int i, float h, double a, double base,
-      Objective loss, double floor, double tolerance) {
-    float[] d = t.data();
-    int at = t.offset() + i;
-    float v = d[at];
-    d[at] = v + h;
-    double plus = loss.value();
-    d[at] = v - h;
-    double minus = loss.value();
-    d[at] = v;
-    double numeric = (plus - minus) / (2 * h);
-    double rel = relativeError(a, numeric, floor);
-    if (rel <= tolerance) {
-      return new Difference(numeric, rel, false);
-    }
-    double oneSided = Math.min(relativeError(a, (plus - base) / h, floor),
-        relativeError(a, (base - minus) / h, floor));
-    return oneSided < rel ? new Difference(numeric, oneSided, true)
-        : new Difference(numeric, rel, false);
-  }
-
-  private static double relativeError(double analytic, double numeric, double floor) {
-    return Math.abs(analytic - numeric) / Math.max(Math.abs(analytic) + Math.abs(numeric), floor);
   }
 
   /** A scalar function of the current values of the tensors being perturbed. */
@@ -267,6 +235,43 @@ public final class GradientCheck {
     }
     boolean passed = worst <= s.tolerance();
     return new TensorReport(name, indices.length, kinks, worst, worstIndex, worstA, worstN, passed);
+  }
+
+  /** A numeric derivative and its relative error against the analytic one. */
+  private record Difference(double numeric, double relativeError, boolean atKink) {}
+
+  /**
+   * The central difference of element i with step h, compared with the analytic gradient a;
+   * where they disagree, also the one-sided differences: within h of a kink the function has no
+   * derivative, and the analytic gradient is the one-sided derivative of the side the forward
+   * pass took.
+   */
+  private static Difference difference(Tensor t, int i, float h, double a, double base,
+      Objective loss, double floor, double tolerance) {
+    float[] d = t.data();
+    int at = t.offset() + i;
+    float v = d[at];
+    // the step actually taken is between the float-rounded values, not exactly 2h
+    float up = v + h;
+    float down = v - h;
+    d[at] = up;
+    double plus = loss.value();
+    d[at] = down;
+    double minus = loss.value();
+    d[at] = v;
+    double numeric = (plus - minus) / ((double) up - down);
+    double rel = relativeError(a, numeric, floor);
+    if (rel <= tolerance) {
+      return new Difference(numeric, rel, false);
+    }
+    double oneSided = Math.min(relativeError(a, (plus - base) / ((double) up - v), floor),
+        relativeError(a, (base - minus) / ((double) v - down), floor));
+    return oneSided < rel ? new Difference(numeric, oneSided, true)
+        : new Difference(numeric, rel, false);
+  }
+
+  private static double relativeError(double analytic, double numeric, double floor) {
+    return Math.abs(analytic - numeric) / Math.max(Math.abs(analytic) + Math.abs(numeric), floor);
   }
 
   private static int[] chooseIndices(int n, int max, SplittableRandom random) {
