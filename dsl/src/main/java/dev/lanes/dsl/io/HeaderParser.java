@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Parses a safetensors JSON header into {@link TensorInfo} entries and the metadata map, as
@@ -29,6 +30,8 @@ final class HeaderParser {
   static final int MAX_DEPTH = 32;
   static final int MAX_NUMBER_CHARS = 64;
   static final String METADATA = "__metadata__";
+  /** Jackson names its own setting in limit messages; a user of Lanes cannot change it. */
+  private static final Pattern JACKSON_NOTE = Pattern.compile(", from `[^`]*`");
 
   private static final JsonFactory JSON = JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -65,16 +68,35 @@ final class HeaderParser {
       throw new ModelFormatException(file, "the header does not start with '{'");
     }
     HeaderParser p = new HeaderParser(file);
-    try (JsonParser json = JSON.createParser(header)) {
+    JsonParser json = null;
+    try {
+      json = JSON.createParser(header);
       p.readRoot(json);
+    } catch (ModelFormatException e) {
+      throw e;
     } catch (JsonProcessingException e) {
-      throw new ModelFormatException(file, "the header is not valid JSON (at header byte "
-          + offset(e.getLocation()) + "): " + e.getOriginalMessage(), e);
+      // limit violations carry no location of their own: take the parser's
+      long at = offset(e.getLocation());
+      at = at >= 0 || json == null ? at : offset(json.currentLocation());
+      throw new ModelFormatException(file, "the header is not valid JSON (at header byte " + at
+          + "): " + JACKSON_NOTE.matcher(e.getOriginalMessage()).replaceAll(""), e);
     } catch (IOException | RuntimeException e) {
       // Jackson reads from an array here, so nothing else is expected; stay a format error
       throw new ModelFormatException(file, "the header could not be parsed: " + e, e);
+    } finally {
+      closeQuietly(json);
     }
     return new Header(p.tensors, p.metadata);
+  }
+
+  private static void closeQuietly(JsonParser json) {
+    if (json != null) {
+      try {
+        json.close();
+      } catch (IOException e) {
+        // an array source has nothing to release
+      }
+    }
   }
 
   private void readRoot(JsonParser json) throws IOException {

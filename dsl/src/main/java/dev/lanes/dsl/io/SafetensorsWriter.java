@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -97,11 +99,7 @@ public final class SafetensorsWriter {
     Path tmp = createTemp(dir, target.getFileName().toString());
     try {
       try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
-            .putLong(header.length).flip();
-        writeFully(out, prefix);
-        writeFully(out, ByteBuffer.wrap(header));
-        writeData(out, entries);
+        writeTo(out, header, entries);
         out.force(true); // the bytes are on disk before the rename makes them the file
       }
       move(tmp, target);
@@ -114,6 +112,22 @@ public final class SafetensorsWriter {
       throw t;
     }
     syncDirectory(dir);
+  }
+
+  /** The whole file as bytes, for tests that look at or damage them. */
+  static byte[] toBytes(List<Entry> entries, Map<String, String> metadata) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    writeTo(Channels.newChannel(bytes), header(entries, metadata, Path.of("(memory)")), entries);
+    return bytes.toByteArray();
+  }
+
+  private static void writeTo(WritableByteChannel out, byte[] header, List<Entry> entries)
+      throws IOException {
+    ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+        .putLong(header.length).flip();
+    writeFully(out, prefix);
+    writeFully(out, ByteBuffer.wrap(header));
+    writeData(out, entries);
   }
 
   /** The JSON header, padded with spaces to a multiple of 8 bytes. */
@@ -167,7 +181,7 @@ public final class SafetensorsWriter {
     return bytes.toByteArray();
   }
 
-  private static void writeData(FileChannel out, List<Entry> entries) throws IOException {
+  private static void writeData(WritableByteChannel out, List<Entry> entries) throws IOException {
     float[] chunk = new float[CHUNK_FLOATS];
     ByteBuffer bytes = ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
     FloatBuffer floats = bytes.asFloatBuffer(); // keeps the raw bits, NaN payloads included
@@ -184,7 +198,7 @@ public final class SafetensorsWriter {
     }
   }
 
-  private static void writeFully(FileChannel out, ByteBuffer b) throws IOException {
+  private static void writeFully(WritableByteChannel out, ByteBuffer b) throws IOException {
     while (b.hasRemaining()) {
       out.write(b);
     }
