@@ -99,7 +99,7 @@ final class SimdActivations implements ActivationKernels {
 
   /** 1 / (1 + exp(-x)): exp overflows to +Inf below -88, and 1 / Inf is the right 0. */
   static FloatVector sigmoid(FloatVector x) {
-    return FloatVector.broadcast(F, 1f).div(x.neg().lanewise(EXP).add(1f));
+    return FloatVector.broadcast(F, 1f).div(VectorMath.exp(x.neg()).add(1f));
   }
 
   @Override
@@ -123,11 +123,11 @@ final class SimdActivations implements ActivationKernels {
   public void tanh(float[] out, int outOff, float[] x, int xOff, int n) {
     int i = 0;
     for (int bound = F.loopBound(n); i < bound; i += L) {
-      FloatVector.fromArray(F, x, xOff + i).lanewise(TANH).intoArray(out, outOff + i);
+      VectorMath.tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
     }
     if (i < n) {
       VectorMask<Float> m = F.indexInRange(i, n);
-      FloatVector.fromArray(F, x, xOff + i, m).lanewise(TANH).intoArray(out, outOff + i, m);
+      VectorMath.tanh(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(out, outOff + i, m);
     }
   }
 
@@ -152,11 +152,11 @@ final class SimdActivations implements ActivationKernels {
   public void exp(float[] out, int outOff, float[] x, int xOff, int n) {
     int i = 0;
     for (int bound = F.loopBound(n); i < bound; i += L) {
-      FloatVector.fromArray(F, x, xOff + i).lanewise(EXP).intoArray(out, outOff + i);
+      VectorMath.exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
     }
     if (i < n) {
       VectorMask<Float> m = F.indexInRange(i, n);
-      FloatVector.fromArray(F, x, xOff + i, m).lanewise(EXP).intoArray(out, outOff + i, m);
+      VectorMath.exp(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(out, outOff + i, m);
     }
   }
 
@@ -242,7 +242,7 @@ final class SimdActivations implements ActivationKernels {
 
   /** max(x, 0) + log1p(exp(-|x|)): exp never sees a positive argument, so it never overflows. */
   private static FloatVector softplus(FloatVector x) {
-    return x.max(0f).add(x.abs().neg().lanewise(EXP).lanewise(LOG1P));
+    return x.max(0f).add(VectorMath.log1p(VectorMath.exp(x.abs().neg())));
   }
 
   @Override

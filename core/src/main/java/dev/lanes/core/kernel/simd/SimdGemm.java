@@ -2,7 +2,6 @@ package dev.lanes.core.kernel.simd;
 
 import static dev.lanes.core.kernel.simd.FloatSpecies.F;
 import static dev.lanes.core.kernel.simd.FloatSpecies.L;
-import static jdk.incubator.vector.VectorOperators.ADD;
 
 import dev.lanes.core.kernel.GemmKernel;
 import dev.lanes.core.parallel.Parallel;
@@ -493,15 +492,15 @@ final class SimdGemm implements GemmKernel {
         }
         int at = cOff + i * ldc + j;
         int cols = Math.min(4, n - j);
-        c[at] = combine(s0.reduceLanes(ADD), alpha, beta, c[at]);
+        c[at] = combine(VectorMath.sumLanes(s0), alpha, beta, c[at]);
         if (cols > 1) {
-          c[at + 1] = combine(s1.reduceLanes(ADD), alpha, beta, c[at + 1]);
+          c[at + 1] = combine(VectorMath.sumLanes(s1), alpha, beta, c[at + 1]);
         }
         if (cols > 2) {
-          c[at + 2] = combine(s2.reduceLanes(ADD), alpha, beta, c[at + 2]);
+          c[at + 2] = combine(VectorMath.sumLanes(s2), alpha, beta, c[at + 2]);
         }
         if (cols > 3) {
-          c[at + 3] = combine(s3.reduceLanes(ADD), alpha, beta, c[at + 3]);
+          c[at + 3] = combine(VectorMath.sumLanes(s3), alpha, beta, c[at + 3]);
         }
       }
     }

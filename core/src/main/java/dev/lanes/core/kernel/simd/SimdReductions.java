@@ -40,7 +40,7 @@ final class SimdReductions implements ReductionKernels {
     if (i < n) {
       a1 = a1.add(FloatVector.fromArray(F, x, xOff + i, F.indexInRange(i, n)));
     }
-    return a0.add(a1).add(a2.add(a3)).reduceLanes(ADD);
+    return VectorMath.sumLanes(a0.add(a1).add(a2.add(a3)));
   }
 
   @Override
@@ -90,7 +90,7 @@ final class SimdReductions implements ReductionKernels {
       VectorMask<Float> m = F.indexInRange(i, n);
       a1 = FloatVector.fromArray(F, a, aOff + i, m).fma(FloatVector.fromArray(F, b, bOff + i, m), a1);
     }
-    return a0.add(a1).add(a2.add(a3)).reduceLanes(ADD);
+    return VectorMath.sumLanes(a0.add(a1).add(a2.add(a3)));
   }
 
   @Override
@@ -189,6 +189,6 @@ final class SimdReductions implements ReductionKernels {
       FloatVector d = FloatVector.fromArray(F, x, off + i, mask).sub(m);
       a1 = a1.add(d.mul(d), mask);
     }
-    return a0.add(a1).reduceLanes(ADD);
+    return VectorMath.sumLanes(a0.add(a1));
   }
 }

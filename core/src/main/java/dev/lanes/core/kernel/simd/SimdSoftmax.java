@@ -2,8 +2,6 @@ package dev.lanes.core.kernel.simd;
 
 import static dev.lanes.core.kernel.simd.FloatSpecies.F;
 import static dev.lanes.core.kernel.simd.FloatSpecies.L;
-import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.EXP;
 
 import dev.lanes.core.kernel.SoftmaxKernels;
 import jdk.incubator.vector.FloatVector;
@@ -24,17 +22,17 @@ final class SimdSoftmax implements SoftmaxKernels {
       FloatVector sum = FloatVector.zero(F);
       int i = 0;
       for (int bound = F.loopBound(cols); i < bound; i += L) {
-        FloatVector e = FloatVector.fromArray(F, x, in + i).sub(max).lanewise(EXP);
+        FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, in + i).sub(max));
         e.intoArray(out, o + i);
         sum = sum.add(e);
       }
       if (i < cols) {
         VectorMask<Float> m = F.indexInRange(i, cols);
-        FloatVector e = FloatVector.fromArray(F, x, in + i, m).sub(max).lanewise(EXP);
+        FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, in + i, m).sub(max));
         e.intoArray(out, o + i, m);
         sum = sum.add(e, m);
       }
-      float inverse = 1f / sum.reduceLanes(ADD);
+      float inverse = 1f / VectorMath.sumLanes(sum);
       i = 0;
       for (int bound = F.loopBound(cols); i < bound; i += L) {
         FloatVector.fromArray(F, out, o + i).mul(inverse).intoArray(out, o + i);
@@ -55,13 +53,13 @@ final class SimdSoftmax implements SoftmaxKernels {
       FloatVector sum = FloatVector.zero(F);
       int i = 0;
       for (int bound = F.loopBound(cols); i < bound; i += L) {
-        sum = sum.add(FloatVector.fromArray(F, x, in + i).sub(max).lanewise(EXP));
+        sum = sum.add(VectorMath.exp(FloatVector.fromArray(F, x, in + i).sub(max)));
       }
       if (i < cols) {
         VectorMask<Float> m = F.indexInRange(i, cols);
-        sum = sum.add(FloatVector.fromArray(F, x, in + i, m).sub(max).lanewise(EXP), m);
+        sum = sum.add(VectorMath.exp(FloatVector.fromArray(F, x, in + i, m).sub(max)), m);
       }
-      float logSum = (float) Math.log(sum.reduceLanes(ADD));
+      float logSum = (float) Math.log(VectorMath.sumLanes(sum));
       i = 0;
       for (int bound = F.loopBound(cols); i < bound; i += L) {
         FloatVector.fromArray(F, x, in + i).sub(max).sub(logSum).intoArray(out, o + i);
