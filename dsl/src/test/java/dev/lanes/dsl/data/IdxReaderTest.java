@@ -125,8 +125,8 @@ class IdxReaderTest {
     bad(y, () -> IdxReader.readImages(y, true), "byte 3", "expected 3 dimensions for images"
         + " (count, rows, columns), the file has 1");
     Path x = images("images-as-labels", true);
-    bad(x, () -> IdxReader.readLabels(x, 10), "uncompressed byte 3", "expected 1 dimension for labels"
-        + " (count), the file has 3");
+    bad(x, () -> IdxReader.readLabels(x, 10), "uncompressed byte 3",
+        "expected 1 dimension for labels (count), the file has 3");
     Path ints = IdxFiles.write(dir.resolve("int-images"), IdxFiles.concat(
         IdxFiles.header(0x0C, 1, 1, 1), new byte[4]));
     bad(ints, () -> IdxReader.readImages(ints, false), "byte 2",
