@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lanes.core.Shape;
 import dev.lanes.core.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -209,5 +211,32 @@ class IdxReaderTest {
     DataFormatException e = assertThrows(DataFormatException.class,
         () -> IdxReader.readTensor(gz));
     assertTrue(e.getMessage().startsWith(gz + ": byte 0"), e.getMessage());
+  }
+
+  /**
+   * Fashion-MNIST as Debian's {@code dataset-fashion-mnist} package installs it; skipped where
+   * it is not installed (the tests above need no download).
+   */
+  @Test
+  void fashionMnistFromDebianIfInstalled() throws IOException {
+    Path d = Path.of("/usr/share/datasets/fashion-mnist");
+    Path images = d.resolve("t10k-images-idx3-ubyte.gz");
+    Path labels = d.resolve("t10k-labels-idx1-ubyte.gz");
+    assumeTrue(Files.isReadable(images) && Files.isReadable(labels), "apt-get install dataset-fashion-mnist");
+    Dataset test = IdxReader.read(images, labels, 10, true);
+    assertEquals(10_000, test.size());
+    assertEquals(Shape.of(1, 28, 28), test.sampleShape());
+    int[] perClass = new int[10];
+    for (int y : test.labels()) {
+      perClass[y]++;
+    }
+    int[] thousand = new int[10];
+    Arrays.fill(thousand, 1000);
+    assertArrayEquals(thousand, perClass, "Fashion-MNIST's test set has 1000 of each class");
+    float max = 0;
+    for (float v : test.features().data()) {
+      max = Math.max(max, v);
+    }
+    assertEquals(1f, max, "pixels scaled to [0, 1]");
   }
 }
