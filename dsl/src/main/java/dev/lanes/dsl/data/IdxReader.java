@@ -64,18 +64,21 @@ public final class IdxReader {
    * @param scaleToUnit divide by 255, so that pixels are in [0, 1]; else they stay 0..255
    */
   public static Tensor readImages(Path file, boolean scaleToUnit) throws IOException {
-    return readImages(file, scaleToUnit, null);
+    return readImages(file, scaleToUnit, null, -1);
   }
 
-  /** Images, checking the count against the labels (if given) before reading the pixels. */
-  private static Tensor readImages(Path file, boolean scaleToUnit, Path labels, int... count)
+  /**
+   * Images; with a labels file, their counts must agree, which is checked before the pixels
+   * are read.
+   */
+  private static Tensor readImages(Path file, boolean scaleToUnit, Path labels, int labelCount)
       throws IOException {
     try (DataInput in = DataInput.open(file)) {
       Header h = header(in, 3, "images (count, rows, columns)");
       requireUnsignedBytes(in, h, "images");
-      if (labels != null && h.dims()[0] != count[0]) {
+      if (labels != null && h.dims()[0] != labelCount) {
         throw new DataFormatException(in.file, in.at(4), "the file has " + h.dims()[0]
-            + " images but " + labels + " has " + count[0] + " labels");
+            + " images but " + labels + " has " + labelCount + " labels");
       }
       float[] values = new float[h.count()];
       readElements(in, h, values);

@@ -222,7 +222,8 @@ class IdxReaderTest {
     Path d = Path.of("/usr/share/datasets/fashion-mnist");
     Path images = d.resolve("t10k-images-idx3-ubyte.gz");
     Path labels = d.resolve("t10k-labels-idx1-ubyte.gz");
-    assumeTrue(Files.isReadable(images) && Files.isReadable(labels), "apt-get install dataset-fashion-mnist");
+    assumeTrue(Files.isReadable(images) && Files.isReadable(labels),
+        "apt-get install dataset-fashion-mnist");
     Dataset test = IdxReader.read(images, labels, 10, true);
     assertEquals(10_000, test.size());
     assertEquals(Shape.of(1, 28, 28), test.sampleShape());
