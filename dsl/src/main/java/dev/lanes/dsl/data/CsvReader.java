@@ -4,8 +4,6 @@ import dev.lanes.core.Tensor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -70,10 +68,10 @@ public final class CsvReader {
   /** Reads the file: features (N, F) and labels, F being the column count minus one. */
   public Dataset read(Path path) throws IOException {
     try (DataInput in = DataInput.open(path);
+        // malformed bytes become U+FFFD, found line by line below: a decoder that reports
+        // them would do so while filling its buffer, lines ahead of the one being parsed
         BufferedReader lines = new BufferedReader(new InputStreamReader(in,
-            StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)))) {
+            StandardCharsets.UTF_8))) {
       return new Parse(in.file).run(lines);
     }
   }
@@ -127,12 +125,13 @@ public final class CsvReader {
     }
 
     private String nextLine(BufferedReader in) throws IOException {
-      try {
-        return in.readLine();
-      } catch (CharacterCodingException e) {
+      String line = in.readLine();
+      int bad = line == null ? -1 : line.indexOf('\uFFFD');
+      if (bad >= 0) {
         throw new DataFormatException(file, "line " + (lineNumber + 1), "the text is not valid"
-            + " UTF-8", e);
+            + " UTF-8 (at character " + (bad + 1) + ")");
       }
+      return line;
     }
 
     private void start(int count) throws DataFormatException {

@@ -58,6 +58,14 @@ final class DataInput extends FilterInputStream {
     }
   }
 
+  /**
+   * How messages name byte {@code offset} of the data: {@code "byte 16"}, or for a gzip file
+   * {@code "uncompressed byte 16"}.
+   */
+  String at(long offset) {
+    return (gzip ? "uncompressed byte " : "byte ") + offset;
+  }
+
   /** The number of (uncompressed) bytes read so far. */
   long position() {
     return position;
@@ -98,7 +106,7 @@ final class DataInput extends FilterInputStream {
     while (done < len) {
       int n = read(b, off + done, len - done);
       if (n < 0) {
-        throw new DataFormatException(file, "byte " + position, "the file ends while reading "
+        throw new DataFormatException(file, at(position), "the file ends while reading "
             + what + " (" + (len - done) + " more bytes expected)");
       }
       done += n;
@@ -115,7 +123,7 @@ final class DataInput extends FilterInputStream {
     try {
       return r.run();
     } catch (ZipException | EOFException e) {
-      throw new DataFormatException(file, "byte " + position + " (uncompressed)",
+      throw new DataFormatException(file, at(position),
           "the gzip data is corrupt or truncated: " + e.getMessage(), e);
     }
   }

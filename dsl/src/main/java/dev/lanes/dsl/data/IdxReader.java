@@ -64,9 +64,22 @@ public final class IdxReader {
    * @param scaleToUnit divide by 255, so that pixels are in [0, 1]; else they stay 0..255
    */
   public static Tensor readImages(Path file, boolean scaleToUnit) throws IOException {
+    return readImages(file, scaleToUnit, null, -1);
+  }
+
+  /**
+   * Images; with a labels file, their counts must agree, which is checked before the pixels
+   * are read.
+   */
+  private static Tensor readImages(Path file, boolean scaleToUnit, Path labels, int labelCount)
+      throws IOException {
     try (DataInput in = DataInput.open(file)) {
       Header h = header(in, 3, "images (count, rows, columns)");
       requireUnsignedBytes(in, h, "images");
+      if (labels != null && h.dims()[0] != labelCount) {
+        throw new DataFormatException(in.file, in.at(4), "the file has " + h.dims()[0]
+            + " images but " + labels + " has " + labelCount + " labels");
+      }
       float[] values = new float[h.count()];
       readElements(in, h, values);
       if (scaleToUnit) {
@@ -97,7 +110,7 @@ public final class IdxReader {
       for (int i = 0; i < bytes.length; i++) {
         labels[i] = bytes[i] & 0xFF;
         if (labels[i] >= numClasses) {
-          throw new DataFormatException(in.file, "byte " + (dataStart + i), "label "
+          throw new DataFormatException(in.file, in.at(dataStart + i), "label "
               + labels[i] + " (of sample " + i + ") is outside [0, " + numClasses + ")");
         }
       }
@@ -124,12 +137,7 @@ public final class IdxReader {
   public static Dataset read(Path images, Path labels, int numClasses, boolean scaleToUnit)
       throws IOException {
     int[] y = readLabels(labels, numClasses);
-    Tensor x = readImages(images, scaleToUnit);
-    if (x.dim(0) != y.length) {
-      throw new DataFormatException(images.toString(), "byte 4", "the file has " + x.dim(0)
-          + " images but " + labels + " has " + y.length + " labels");
-    }
-    return Dataset.ofLabels(x, y, numClasses);
+    return Dataset.ofLabels(readImages(images, scaleToUnit, labels, y.length), y, numClasses);
   }
 
   /**
@@ -141,18 +149,18 @@ public final class IdxReader {
     byte[] magic = new byte[4];
     in.readFully(magic, 0, 4, "the magic number");
     if (magic[0] != 0 || magic[1] != 0) {
-      throw new DataFormatException(in.file, "byte 0", String.format(
+      throw new DataFormatException(in.file, in.at(0), String.format(
           "not an IDX file: the magic number 0x%02X%02X%02X%02X should start with two zero"
               + " bytes", magic[0], magic[1], magic[2], magic[3]));
     }
     Type type = Type.of(magic[2] & 0xFF);
     if (type == null) {
-      throw new DataFormatException(in.file, "byte 2", String.format("unknown IDX element type"
+      throw new DataFormatException(in.file, in.at(2), String.format("unknown IDX element type"
           + " 0x%02X (known: 08, 09, 0B, 0C, 0D, 0E)", magic[2] & 0xFF));
     }
     int d = magic[3] & 0xFF;
     if (rank >= 0 ? d != rank : d < 1) {
-      throw new DataFormatException(in.file, "byte 3", rank >= 0
+      throw new DataFormatException(in.file, in.at(3), rank >= 0
           ? "expected " + rank + " dimension" + (rank == 1 ? "" : "s") + " for " + what
               + ", the file has " + d
           : "an IDX file needs at least one dimension, the file has 0");
@@ -165,12 +173,12 @@ public final class IdxReader {
     for (int i = 0; i < d; i++) {
       dims[i] = bb.getInt();
       if (dims[i] < 0) {
-        throw new DataFormatException(in.file, "byte " + (4 + 4 * i), "dimension " + i
+        throw new DataFormatException(in.file, in.at(4 + 4 * i), "dimension " + i
             + " is " + Integer.toUnsignedString(dims[i]) + ", too large");
       }
       count *= dims[i];
       if (count > Integer.MAX_VALUE) {
-        throw new DataFormatException(in.file, "byte " + (4 + 4 * i), "dimensions "
+        throw new DataFormatException(in.file, in.at(4 + 4 * i), "dimensions "
             + Arrays.toString(Arrays.copyOf(dims, i + 1)) + " hold more than "
             + Integer.MAX_VALUE + " elements, the most a tensor holds");
       }
@@ -178,7 +186,7 @@ public final class IdxReader {
     long bytes = count * type.bytes;
     long available = in.maxRemaining();
     if (bytes > available) {
-      throw new DataFormatException(in.file, "byte " + in.position(), "the header describes "
+      throw new DataFormatException(in.file, in.at(in.position()), "the header describes "
           + Shape.format(dims) + " " + type.name().toLowerCase() + " elements (" + bytes
           + " bytes) but " + (in.gzip ? "a gzip file of " + in.fileSize
           + " bytes cannot hold more than " + available : "only " + available
@@ -190,7 +198,7 @@ public final class IdxReader {
   private static void requireUnsignedBytes(DataInput in, Header h, String what)
       throws IOException {
     if (h.type() != Type.UBYTE) {
-      throw new DataFormatException(in.file, "byte 2", String.format("%s must be unsigned"
+      throw new DataFormatException(in.file, in.at(2), String.format("%s must be unsigned"
           + " bytes (type 0x08), the file has type 0x%02X", what, h.type().code));
     }
   }
@@ -224,7 +232,7 @@ public final class IdxReader {
   private static void expectEnd(DataInput in) throws IOException {
     long end = in.position();
     if (in.read() >= 0) {
-      throw new DataFormatException(in.file, "byte " + end, "the file goes on after the "
+      throw new DataFormatException(in.file, in.at(end), "the file goes on after the "
           + end + " bytes its header describes");
     }
   }

@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
  * needs {@code dtype} (a string), {@code shape} (non-negative integers) and
  * {@code data_offsets} (two non-negative integers); other fields are ignored, as serde does.
  *
- * <p>Beyond the reference: duplicate keys are an error (serde keeps the last, which lets two
- * readers disagree on one file), nesting is limited to {@value #MAX_DEPTH} levels (a valid
- * header needs 3), and numbers to {@value #MAX_NUMBER_CHARS} characters.
+ * <p>Beyond the reference: the header must start with '{' (the reference defines this error,
+ * InvalidHeaderStart, but does not enforce it yet); duplicate keys are an error (serde keeps
+ * the last, which lets two readers disagree on one file); nesting is limited to
+ * {@value #MAX_DEPTH} levels (a valid header needs 3), and numbers to
+ * {@value #MAX_NUMBER_CHARS} characters.
  */
 final class HeaderParser {
   static final int MAX_DEPTH = 32;
@@ -64,7 +66,8 @@ final class HeaderParser {
           + bad + ")");
     }
     if (header.length == 0 || header[0] != '{') {
-      // as the reference: no byte-order mark, no leading space, no other JSON value
+      // the reference's InvalidHeaderStart rule (defined, not yet enforced there): no
+      // byte-order mark, no leading space, no other kind of JSON value
       throw new ModelFormatException(file, "the header does not start with '{'");
     }
     HeaderParser p = new HeaderParser(file);

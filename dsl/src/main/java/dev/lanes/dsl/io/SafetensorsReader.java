@@ -18,8 +18,9 @@ import java.util.SequencedMap;
  * <ol>
  *   <li>the file has at least the 8-byte header length;</li>
  *   <li>the header length is at most {@value #MAX_HEADER_BYTES} bytes and within the file;</li>
- *   <li>the header is valid UTF-8, starts with '{' and is one JSON object (see
- *       {@link HeaderParser}: no duplicate keys, nesting at most 32 deep);</li>
+ *   <li>the header is valid UTF-8 and one JSON object (see {@link HeaderParser}); stricter
+ *       than the reference: it must start with '{', keys must not repeat, and nesting is at
+ *       most 32 deep;</li>
  *   <li>every tensor has a known dtype, a shape of non-negative integers and two data offsets,
  *       and its element count fits a Lanes tensor (at most 2³¹ − 1);</li>
  *   <li>the data offsets, sorted, tile the data from 0 without gaps or overlaps, each range is

@@ -9,8 +9,9 @@
  *
  * <pre>{@code
  * SequencedMap<String, Tensor> weights = new LinkedHashMap<>();
- * weights.put("0.weight", dense.weight().value());           // (out, in), as PyTorch
- * weights.put("0.bias", dense.bias().value());
+ * for (Param p : dense.params()) {                         // weight (out, in), bias (out)
+ *   weights.put("0." + p.name(), p.value());
+ * }
  * SafetensorsWriter.write(path, weights, Map.of("lanes.architecture", json));
  *
  * Safetensors file = SafetensorsReader.read(path);

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,12 +53,17 @@ class SafetensorsFuzzTest {
     }
     Tensor scalar = Tensor.zeros(Shape.of());
     scalar.data()[0] = Float.NaN;
+    // a LinkedHashMap, not Map.of: Map.of's order changes from one JVM to the next, and the
+    // file, hence every case, must be the same on every run for a seed to replay
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("lanes.architecture", "{\"layers\":[\"dense\"]}");
+    metadata.put("note", "ünï ✓");
     try {
       return SafetensorsWriter.toBytes(List.of(SafetensorsWriter.Entry.of("0.weight", w),
           SafetensorsWriter.Entry.of("0.bias", Tensor.wrap(new float[] {1, -2, 3}, 3)),
           SafetensorsWriter.Entry.of("empty", Tensor.zeros(0, 2)),
           SafetensorsWriter.Entry.of("scalar", scalar)),
-          Map.of("lanes.architecture", "{\"layers\":[\"dense\"]}", "note", "ünï ✓"));
+          metadata);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
