@@ -206,22 +206,35 @@ public final class Model {
     return history;
   }
 
-  /** One step: forward, loss, backward, (clipping), update. Returns the batch's mean loss. */
+  /** One step of fit: a training step on the batch, with clipping when asked for. */
   private float trainStep(Batch batch, Loss l, Optimizer optimizer, float rate, float clipNorm) {
+    return trainOnBatch(batch.features(), batch.target(), l, optimizer, rate, clipNorm);
+  }
+
+  /**
+   * One training step on a batch (Keras' train_on_batch): zero the gradients, forward in
+   * training mode, loss, backward, clip the gradients to {@code clipNorm} (0: no clipping), and
+   * one optimizer step. Returns the batch's mean loss. Once the first batch of a size has sized
+   * the buffers, a step allocates nothing.
+   *
+   * @throws IllegalStateException if the loss is NaN
+   */
+  public float trainOnBatch(Tensor features, Tensor target, Loss l, Optimizer optimizer,
+      float learningRate, float clipNorm) {
     for (Param p : params) {
       p.zeroGrad();
     }
-    Tensor out = batch.features();
+    Tensor out = features;
     for (Layer layer : layers) {
       out = layer.forward(out, true);
     }
     lastTrainingOutput = out;
-    float value = l.forward(out, batch.target());
+    float value = l.forward(out, target);
     if (Float.isNaN(value)) {
       throw new IllegalStateException("fit: the loss became NaN (learning rate too high, or NaN"
           + " in the data?)");
     }
-    Tensor d = dOutput.get(batch.size(), outputShape);
+    Tensor d = dOutput.get(features.dim(0), outputShape);
     l.backward(d);
     for (int i = layers.size() - 1; i >= 0; i--) {
       d = layers.get(i).backward(d);
@@ -229,7 +242,7 @@ public final class Model {
     if (clipNorm > 0) {
       GradientClipping.clipByGlobalNorm(params, clipNorm);
     }
-    optimizer.step(params, rate);
+    optimizer.step(params, learningRate);
     return value;
   }
 
