@@ -48,6 +48,8 @@ import java.util.Set;
  */
 final class ModelFile {
   static final String FORMAT = "1";
+  /** A thousand-layer model's architecture takes well under this; its JSON tree stays small. */
+  static final int MAX_ARCHITECTURE_CHARS = 1_000_000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ModelFile() {}
@@ -77,6 +79,11 @@ final class ModelFile {
           + (meta.containsKey("lanes.format") ? "'" + meta.get("lanes.format") + "'" : "missing")
           + ", expected '" + FORMAT + "')");
     }
+    if (require(meta, "lanes.layers", where).length() > MAX_ARCHITECTURE_CHARS) {
+      throw new ModelFormatException(where, "the architecture metadata has "
+          + meta.get("lanes.layers").length() + " characters, more than the "
+          + MAX_ARCHITECTURE_CHARS + " a model needs");
+    }
     Shape input;
     List<LayerConfig> configs = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -89,7 +96,11 @@ final class ModelFile {
       for (int i = 0; i < d.length; i++) {
         d[i] = positive(dims.get(i), "lanes.input[" + i + "]", where);
       }
-      input = Shape.of(d);
+      try {
+        input = Shape.of(d);
+      } catch (IllegalArgumentException e) {
+        throw new ModelFormatException(where, "lanes.input: " + e.getMessage(), e);
+      }
       JsonNode layers = JSON.readTree(require(meta, "lanes.layers", where));
       if (!layers.isArray() || layers.isEmpty()) {
         throw new ModelFormatException(where, "lanes.layers must be a non-empty JSON array");
@@ -105,8 +116,11 @@ final class ModelFile {
           + e.getOriginalMessage(), e);
     }
     Model model;
+    // the file's tensors bound the parameters: the 2x leaves room for buffers' twin gradients
+    long stored = st.tensors().values().stream().mapToLong(Tensor::size).sum();
     try {
-      model = Model.create(input, configs, names, 0);
+      model = Param.withAllocationLimit(2 * stored + 1024,
+          () -> Model.create(input, configs, names, 0));
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new ModelFormatException(where, "the architecture does not build: "
           + e.getMessage(), e);

@@ -15,7 +15,33 @@ public final class Param {
   private final Tensor value;
   private final Tensor grad;
 
+  /** Values this thread may still allocate for parameters; unlimited unless a loader sets it. */
+  private static final ThreadLocal<long[]> LIMIT =
+      ThreadLocal.withInitial(() -> new long[] {Long.MAX_VALUE});
+
+  /**
+   * Runs {@code build} allowing at most {@code values} parameter values in total on this thread:
+   * a model file's architecture could otherwise ask for a layer of billions of weights before
+   * the loader has compared it with the tensors the file really holds.
+   */
+  public static <T> T withAllocationLimit(long values, java.util.function.Supplier<T> build) {
+    long[] limit = LIMIT.get();
+    long saved = limit[0];
+    limit[0] = values;
+    try {
+      return build.get();
+    } finally {
+      limit[0] = saved;
+    }
+  }
+
   public Param(String name, Shape shape) {
+    long limit = LIMIT.get()[0];
+    if (shape.size() > limit) {
+      throw new IllegalArgumentException("parameter '" + name + "' " + shape + " needs "
+          + shape.size() + " values, more than the " + limit + " allowed here");
+    }
+    LIMIT.get()[0] = limit - shape.size();
     this.name = name;
     this.value = Tensor.zeros(shape);
     this.grad = Tensor.zeros(shape);
