@@ -40,28 +40,31 @@ final class VectorMath {
   /** Adding then subtracting 1.5·2²³ rounds a float of magnitude below 2²² to an integer. */
   private static final float ROUNDER = 12582912f;
 
-  /** Lane-index XOR masks for the fixed-order lane sum: lanes i and i ^ k are added. */
-  private static final VectorShuffle<Float>[] SWAPS = swaps();
+  // Lane-index XOR shuffles for the fixed-order lane sum: lanes i and i ^ k are added. Each is
+  // its own static final constant (an element of an array would not be a constant to C2, and a
+  // non-constant shuffle is boxed); those wider than the vector are the identity, never used.
+  private static final VectorShuffle<Float> XOR1 = xor(1);
+  private static final VectorShuffle<Float> XOR2 = xor(2);
+  private static final VectorShuffle<Float> XOR4 = xor(4);
+  private static final VectorShuffle<Float> XOR8 = xor(8);
 
-  @SuppressWarnings("unchecked")
-  private static VectorShuffle<Float>[] swaps() {
-    int steps = Integer.numberOfTrailingZeros(L);
-    VectorShuffle<Float>[] s = new VectorShuffle[steps];
-    for (int step = 0; step < steps; step++) {
-      int k = L >> (step + 1);
-      s[step] = VectorShuffle.fromOp(F, i -> i ^ k);
-    }
-    return s;
+  private static VectorShuffle<Float> xor(int k) {
+    return VectorShuffle.fromOp(F, i -> k < L ? i ^ k : i);
   }
 
   /**
-   * The sum of the lanes in a fixed order: halves, then quarters, and so on (a tree), the same
-   * bits in interpreted and compiled code.
+   * The sum of the lanes in a fixed order (a tree: lanes 8 apart, then 4, 2, 1), the same bits
+   * in interpreted and compiled code.
    */
   static float sumLanes(FloatVector v) {
-    for (VectorShuffle<Float> swap : SWAPS) {
-      v = v.add(v.rearrange(swap));
+    if (L > 8) {
+      v = v.add(v.rearrange(XOR8));
     }
+    if (L > 4) {
+      v = v.add(v.rearrange(XOR4));
+    }
+    v = v.add(v.rearrange(XOR2));
+    v = v.add(v.rearrange(XOR1));
     return v.lane(0);
   }
 
