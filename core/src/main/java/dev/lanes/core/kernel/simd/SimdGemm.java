@@ -492,15 +492,20 @@ final class SimdGemm implements GemmKernel {
         }
         int at = cOff + i * ldc + j;
         int cols = Math.min(4, n - j);
-        c[at] = combine(VectorMath.sumLanes(s0), alpha, beta, c[at]);
+        float[] lanes = VectorMath.lanes();
+        s0.intoArray(lanes, 0);
+        c[at] = combine(VectorMath.sumLanes(lanes), alpha, beta, c[at]);
         if (cols > 1) {
-          c[at + 1] = combine(VectorMath.sumLanes(s1), alpha, beta, c[at + 1]);
+          s1.intoArray(lanes, 0);
+          c[at + 1] = combine(VectorMath.sumLanes(lanes), alpha, beta, c[at + 1]);
         }
         if (cols > 2) {
-          c[at + 2] = combine(VectorMath.sumLanes(s2), alpha, beta, c[at + 2]);
+          s2.intoArray(lanes, 0);
+          c[at + 2] = combine(VectorMath.sumLanes(lanes), alpha, beta, c[at + 2]);
         }
         if (cols > 3) {
-          c[at + 3] = combine(VectorMath.sumLanes(s3), alpha, beta, c[at + 3]);
+          s3.intoArray(lanes, 0);
+          c[at + 3] = combine(VectorMath.sumLanes(lanes), alpha, beta, c[at + 3]);
         }
       }
     }

@@ -40,7 +40,9 @@ final class SimdReductions implements ReductionKernels {
     if (i < n) {
       a1 = a1.add(FloatVector.fromArray(F, x, xOff + i, F.indexInRange(i, n)));
     }
-    return VectorMath.sumLanes(a0.add(a1).add(a2.add(a3)));
+    float[] lanes = VectorMath.lanes();
+    a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+    return VectorMath.sumLanes(lanes);
   }
 
   @Override
@@ -61,8 +63,9 @@ final class SimdReductions implements ReductionKernels {
     }
     if (i < n) {
       VectorMask<Float> m = F.indexInRange(i, n);
-      // masked lanes keep m1's value: a zero from the masked load must not win
-      m1 = m1.lanewise(MAX, FloatVector.fromArray(F, x, xOff + i, m), m);
+      // lanes past the end become -Inf, so a zero from the masked load cannot win (a blend,
+      // not a masked max: AVX2 has no masked max, and the Vector API would box it)
+      m1 = m1.max(FloatVector.fromArray(F, x, xOff + i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
     }
     return m0.max(m1).reduceLanes(MAX);
   }
@@ -90,7 +93,9 @@ final class SimdReductions implements ReductionKernels {
       VectorMask<Float> m = F.indexInRange(i, n);
       a1 = FloatVector.fromArray(F, a, aOff + i, m).fma(FloatVector.fromArray(F, b, bOff + i, m), a1);
     }
-    return VectorMath.sumLanes(a0.add(a1).add(a2.add(a3)));
+    float[] lanes = VectorMath.lanes();
+    a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+    return VectorMath.sumLanes(lanes);
   }
 
   @Override
@@ -186,9 +191,12 @@ final class SimdReductions implements ReductionKernels {
     }
     if (i < n) {
       VectorMask<Float> mask = F.indexInRange(i, n);
-      FloatVector d = FloatVector.fromArray(F, x, off + i, mask).sub(m);
-      a1 = a1.add(d.mul(d), mask);
+      // lanes past the end hold 0 - m: zero them (a blend; a masked add is boxed on AVX2)
+      FloatVector d = FloatVector.zero(F).blend(FloatVector.fromArray(F, x, off + i, mask).sub(m), mask);
+      a1 = d.fma(d, a1);
     }
-    return VectorMath.sumLanes(a0.add(a1));
+    float[] lanes = VectorMath.lanes();
+    a0.add(a1).intoArray(lanes, 0);
+    return VectorMath.sumLanes(lanes);
   }
 }

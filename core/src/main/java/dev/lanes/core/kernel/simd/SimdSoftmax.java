@@ -30,9 +30,11 @@ final class SimdSoftmax implements SoftmaxKernels {
         VectorMask<Float> m = F.indexInRange(i, cols);
         FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, in + i, m).sub(max));
         e.intoArray(out, o + i, m);
-        sum = sum.add(e, m);
+        sum = sum.add(FloatVector.zero(F).blend(e, m)); // past the end exp(0 - max) ≠ 0
       }
-      float inverse = 1f / VectorMath.sumLanes(sum);
+      float[] lanes = VectorMath.lanes();
+      sum.intoArray(lanes, 0);
+      float inverse = 1f / VectorMath.sumLanes(lanes);
       i = 0;
       for (int bound = F.loopBound(cols); i < bound; i += L) {
         FloatVector.fromArray(F, out, o + i).mul(inverse).intoArray(out, o + i);
@@ -57,9 +59,12 @@ final class SimdSoftmax implements SoftmaxKernels {
       }
       if (i < cols) {
         VectorMask<Float> m = F.indexInRange(i, cols);
-        sum = sum.add(VectorMath.exp(FloatVector.fromArray(F, x, in + i, m).sub(max)), m);
+        FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, in + i, m).sub(max));
+        sum = sum.add(FloatVector.zero(F).blend(e, m)); // past the end exp(0 - max) ≠ 0
       }
-      float logSum = (float) Math.log(VectorMath.sumLanes(sum));
+      float[] lanes = VectorMath.lanes();
+      sum.intoArray(lanes, 0);
+      float logSum = (float) Math.log(VectorMath.sumLanes(lanes));
       i = 0;
       for (int bound = F.loopBound(cols); i < bound; i += L) {
         FloatVector.fromArray(F, x, in + i).sub(max).sub(logSum).intoArray(out, o + i);

@@ -10,7 +10,6 @@ import static jdk.incubator.vector.VectorOperators.LT;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 
 /**
  * exp, tanh, log1p and the sum of a vector's lanes, built from additions, multiplications, fused
@@ -40,32 +39,31 @@ final class VectorMath {
   /** Adding then subtracting 1.5·2²³ rounds a float of magnitude below 2²² to an integer. */
   private static final float ROUNDER = 12582912f;
 
-  // Lane-index XOR shuffles for the fixed-order lane sum: lanes i and i ^ k are added. Each is
-  // its own static final constant (an element of an array would not be a constant to C2, and a
-  // non-constant shuffle is boxed); those wider than the vector are the identity, never used.
-  private static final VectorShuffle<Float> XOR1 = xor(1);
-  private static final VectorShuffle<Float> XOR2 = xor(2);
-  private static final VectorShuffle<Float> XOR4 = xor(4);
-  private static final VectorShuffle<Float> XOR8 = xor(8);
+  /** A per-thread array of one vector's lanes, for {@link #sumLanes(float[])}. */
+  private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
 
-  private static VectorShuffle<Float> xor(int k) {
-    return VectorShuffle.fromOp(F, i -> k < L ? i ^ k : i);
+  /**
+   * An array to store a vector's lanes into before {@link #sumLanes(float[])}. The vector is
+   * stored at the call site rather than passed to a helper: a vector argument of a method that
+   * C2 does not inline is boxed, an allocation on every call.
+   */
+  static float[] lanes() {
+    return LANES.get();
   }
 
   /**
-   * The sum of the lanes in a fixed order (a tree: lanes 8 apart, then 4, 2, 1), the same bits
-   * in interpreted and compiled code.
+   * The sum of L lanes in a fixed order (a tree: lanes 8 apart, then 4, 2, 1), the same bits
+   * in interpreted and compiled code, unlike {@code reduceLanes(ADD)}.
    */
-  static float sumLanes(FloatVector v) {
-    if (L > 8) {
-      v = v.add(v.rearrange(XOR8));
+  static float sumLanes(float[] lanes) {
+    int n = L;
+    while (n > 1) {
+      n >>= 1;
+      for (int i = 0; i < n; i++) {
+        lanes[i] += lanes[i + n];
+      }
     }
-    if (L > 4) {
-      v = v.add(v.rearrange(XOR4));
-    }
-    v = v.add(v.rearrange(XOR2));
-    v = v.add(v.rearrange(XOR1));
-    return v.lane(0);
+    return lanes[0];
   }
 
   /**
