@@ -65,7 +65,8 @@ final class SimdReductions implements ReductionKernels {
       VectorMask<Float> m = F.indexInRange(i, n);
       // lanes past the end become -Inf, so a zero from the masked load cannot win (a blend,
       // not a masked max: AVX2 has no masked max, and the Vector API would box it)
-      m1 = m1.max(FloatVector.fromArray(F, x, xOff + i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
+      m1 = m1.max(FloatVector.broadcast(F, Float.NEGATIVE_INFINITY)
+          .blend(FloatVector.fromArray(F, x, xOff + i, m), m));
     }
     return m0.max(m1).reduceLanes(MAX);
   }
