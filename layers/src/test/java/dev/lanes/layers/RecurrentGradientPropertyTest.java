@@ -15,24 +15,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * gradient is checked too), and two layers stacked.
  */
 class RecurrentGradientPropertyTest {
-  /** The cells under test. */
-  enum Cell {
-    RNN, LSTM, GRU_PYTORCH, GRU_CHO;
-
-    RecurrentLayer create(String name, int hidden, boolean sequences, boolean unitForgetBias) {
-      return switch (this) {
-        case RNN -> new SimpleRnn.Config(hidden, sequences).create(name);
-        case LSTM -> new Lstm.Config(hidden, sequences, unitForgetBias).create(name);
-        case GRU_PYTORCH -> new Gru.Config(hidden, sequences, Gru.Variant.PYTORCH).create(name);
-        case GRU_CHO -> new Gru.Config(hidden, sequences, Gru.Variant.CHO).create(name);
-      };
-    }
-
-    RecurrentLayer draw(Case c, String name, boolean sequences) {
-      return create(name, c.intIn(name + ".hidden", 1, 6), sequences, c.bool(name + ".unitForget"));
-    }
-  }
-
   private static void check(Case c, List<Layer> stack, Shape sample, int batch) {
     c.note("input", AbstractLayer.withBatchLetter(sample) + " with N = " + batch);
     GradientCheck.layers(stack, sample, batch,
@@ -44,8 +26,8 @@ class RecurrentGradientPropertyTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Cell.class)
-  void oneLayer(Cell cell) {
+  @EnumSource(RecurrentCell.class)
+  void oneLayer(RecurrentCell cell) {
     Property.named(cell + " passes the gradient check").tries(10).check(c -> {
       Shape sample = sequence(c);
       check(c, List.of(cell.draw(c, "rnn", c.bool("returnSequences"))), sample,
@@ -54,8 +36,8 @@ class RecurrentGradientPropertyTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Cell.class)
-  void withAnInitialState(Cell cell) {
+  @EnumSource(RecurrentCell.class)
+  void withAnInitialState(RecurrentCell cell) {
     Property.named(cell + " with an initial state passes the gradient check").tries(6)
         .check(c -> {
           Shape sample = sequence(c);
@@ -67,12 +49,12 @@ class RecurrentGradientPropertyTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Cell.class)
-  void stackedTwoDeep(Cell cell) {
+  @EnumSource(RecurrentCell.class)
+  void stackedTwoDeep(RecurrentCell cell) {
     Property.named(cell + " under another recurrent layer passes the gradient check").tries(6)
         .check(c -> {
           Shape sample = sequence(c);
-          Cell top = c.oneOf("top", Cell.values());
+          RecurrentCell top = c.oneOf("top", RecurrentCell.values());
           check(c, List.of(cell.draw(c, "first", true),
               top.draw(c, "second", c.bool("returnSequences"))), sample, c.intIn("batch", 1, 3));
         });
