@@ -47,7 +47,15 @@ class LayerContractTest {
         Arguments.of(new Residual.Config(List.of(new Dense.Config(6), new Relu.Config())),
             Shape.of(6), Shape.of(6), 42),
         Arguments.of(new Residual.Config(List.of(new Conv2d.Config(4, 3, 3, 2, 1, 1, true))),
-            Shape.of(2, 6, 6), Shape.of(4, 3, 3), (4 * 2 * 9 + 4) + (4 * 2 + 4)));
+            Shape.of(2, 6, 6), Shape.of(4, 3, 3), (4 * 2 * 9 + 4) + (4 * 2 + 4)),
+        // recurrent: G·H·F + G·H·H + 2·G·H with G = 1, 4, 3 gates
+        Arguments.of(new SimpleRnn.Config(5), Shape.of(4, 3), Shape.of(5), 5 * 3 + 5 * 5 + 10),
+        Arguments.of(new SimpleRnn.Config(5, true), Shape.of(4, 3), Shape.of(4, 5), 50),
+        Arguments.of(new Lstm.Config(4), Shape.of(3, 2), Shape.of(4), 16 * 2 + 16 * 4 + 32),
+        Arguments.of(new Lstm.Config(4, true, true), Shape.of(3, 2), Shape.of(3, 4), 128),
+        Arguments.of(new Gru.Config(3), Shape.of(5, 2), Shape.of(3), 9 * 2 + 9 * 3 + 18),
+        Arguments.of(new Gru.Config(3, true, Gru.Variant.CHO), Shape.of(5, 2), Shape.of(5, 3),
+            63));
   }
 
   private static Tensor random(Shape shape, long seed) {

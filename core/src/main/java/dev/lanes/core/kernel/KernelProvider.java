@@ -55,6 +55,8 @@ public abstract class KernelProvider {
 
   public abstract ConvKernels conv();
 
+  public abstract RecurrentKernels recurrent();
+
   /** The provider this JVM uses, chosen on first call. */
   public static KernelProvider get() {
     return Selected.INSTANCE;

@@ -55,4 +55,21 @@ class FacadeValidationTest {
     assertEquals(4f, Reductions.sum(out, 0, 3));
     Elementwise.add(out, 0, out, 0, out, 0, 0); // n = 0 is fine anywhere
   }
+
+  @Test
+  void recurrentKernelsCheckEveryRun() {
+    // 2 samples of 2 units: an LSTM gates block is 2·4·2 = 16 floats
+    assertEquals("lstmForward: gates needs 16 elements from offset 0, but its array has 8",
+        message(() -> Recurrent.lstmForward(new float[4], 0, new float[4], 0, new float[4], 0,
+            new float[8], 0, new float[4], 0, 2, 2)));
+    assertEquals("gruForward: bhn needs 2 elements from offset 1, but its array has 2",
+        message(() -> Recurrent.gruForward(new float[4], 0, new float[12], 0, new float[12], 0,
+            new float[2], 1, new float[4], 0, 2, 2)));
+    assertEquals("gruChoResetBackward: sizes (rows, hidden) must be ≥ 0, got [-1, 2]",
+        message(() -> Recurrent.gruChoResetBackward(new float[4], 0, new float[4], 0,
+            new float[4], 0, new float[4], 0, new float[4], 0, -1, 2)));
+    assertEquals("rnnBackward: h offset -1 is negative",
+        message(() -> Recurrent.rnnBackward(new float[4], 0, new float[4], 0, new float[4], -1,
+            2)));
+  }
 }

@@ -134,4 +134,63 @@ class HandComputedKernelTest {
     k.addChannelBias(img, 0, new float[] {1f, -1f}, 0, 2, 2, 2);
     assertArrayEquals(new float[] {1f, 1f, -1f, -1f, 1f, 1f, -1f, -1f}, img);
   }
+
+  /** One LSTM unit: preactivations i, f, g, o = 1, −1, 0.5, 2 and cPrev = 2. */
+  @ParameterizedTest
+  @MethodSource("providers")
+  void lstmStep(KernelProvider p) {
+    RecurrentKernels k = p.recurrent();
+    float[] gates = {1f, -1f, 0.5f, 2f};
+    float[] h = new float[1];
+    float[] c = new float[1];
+    float[] tanhC = new float[1];
+    k.lstmForward(h, 0, c, 0, tanhC, 0, gates, 0, new float[] {2f}, 0, 1, 1);
+    // i = σ(1), f = σ(−1), g = tanh(0.5), o = σ(2)
+    assertArrayEquals(new float[] {0.73105858f, 0.26894142f, 0.46211716f, 0.88079708f}, gates,
+        TOL);
+    // c = f·2 + i·g = 0.53788284 + 0.33783471; h = o·tanh(c) = 0.88079708·0.70426744
+    assertEquals(0.87571755f, c[0], TOL);
+    assertEquals(0.70426744f, tanhC[0], TOL);
+    assertEquals(0.62031670f, h[0], TOL);
+
+    // backward with dh = 1 and dc = 0.5 from later steps:
+    // dC = 0.5 + 1·o·(1 − tanh²c) = 0.93884836, dc ← dC·f
+    float[] dGates = new float[4];
+    float[] dc = {0.5f};
+    k.lstmBackward(dGates, 0, dc, 0, new float[] {1f}, 0, gates, 0, tanhC, 0, new float[] {2f},
+        0, 1, 1);
+    // dC·g·i(1−i), dC·cPrev·f(1−f), dC·i·(1−g²), dh·tanh(c)·o(1−o)
+    assertArrayEquals(new float[] {0.08576319f, 0.37117511f, 0.54270149f, 0.07394356f}, dGates,
+        TOL);
+    assertEquals(0.25386140f, dc[0], TOL);
+  }
+
+  /** One GRU unit in both forms, hPrev = 0.8. */
+  @ParameterizedTest
+  @MethodSource("providers")
+  void gruSteps(KernelProvider p) {
+    RecurrentKernels k = p.recurrent();
+    float[] hPrev = {0.8f};
+    float[] h = new float[1];
+    // reset after: x = (0.5, −0.5, 1), hh = (0.25, 0.5, −1), b_hn = 0.5
+    float[] gates = {0.5f, -0.5f, 1f};
+    float[] hh = {0.25f, 0.5f, -1f};
+    k.gruForward(h, 0, gates, 0, hh, 0, new float[] {0.5f}, 0, hPrev, 0, 1, 1);
+    // r = σ(0.75), z = σ(0) = 1/2, s = −1 + 0.5, n = tanh(1 + r·s) = tanh(0.66041065)
+    assertArrayEquals(new float[] {0.67917870f, 0.5f, 0.57863663f}, gates, TOL);
+    assertEquals(-0.5f, hh[2]);
+    // h = (1 − z)·n + z·0.8
+    assertEquals(0.68931832f, h[0], TOL);
+
+    // reset before: pre_r = 0.75, pre_z = 0 → r, z, rh = r·0.8; then pre_n = 0.3
+    float[] cho = {0.75f, 0f, 0.3f};
+    float[] rh = new float[1];
+    k.gruChoReset(rh, 0, cho, 0, hPrev, 0, 1, 1);
+    assertArrayEquals(new float[] {0.67917870f, 0.5f, 0.3f}, cho, TOL);
+    assertEquals(0.54334296f, rh[0], TOL);
+    k.gruChoOutput(h, 0, cho, 0, hPrev, 0, 1, 1);
+    // n = tanh(0.3), h = (1 − z)·0.8 + z·n: here z weights the candidate
+    assertEquals(0.29131261f, cho[2], TOL);
+    assertEquals(0.54565631f, h[0], TOL);
+  }
 }

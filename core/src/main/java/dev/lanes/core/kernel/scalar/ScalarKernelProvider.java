@@ -6,6 +6,7 @@ import dev.lanes.core.kernel.ElementwiseKernels;
 import dev.lanes.core.kernel.GemmKernel;
 import dev.lanes.core.kernel.KernelProvider;
 import dev.lanes.core.kernel.PoolKernels;
+import dev.lanes.core.kernel.RecurrentKernels;
 import dev.lanes.core.kernel.ReductionKernels;
 import dev.lanes.core.kernel.SoftmaxKernels;
 
@@ -20,6 +21,7 @@ public final class ScalarKernelProvider extends KernelProvider {
   private final SoftmaxKernels softmax = new ScalarSoftmax();
   private final GemmKernel gemm = new ScalarGemm();
   private final ConvKernels conv = new ScalarConv();
+  private final RecurrentKernels recurrent = new ScalarRecurrent();
 
   private ScalarKernelProvider() {}
 
@@ -71,5 +73,10 @@ public final class ScalarKernelProvider extends KernelProvider {
   @Override
   public ConvKernels conv() {
     return conv;
+  }
+
+  @Override
+  public RecurrentKernels recurrent() {
+    return recurrent;
   }
 }

@@ -7,6 +7,7 @@ import dev.lanes.core.kernel.GemmKernel;
 import dev.lanes.core.kernel.Im2colConv;
 import dev.lanes.core.kernel.KernelProvider;
 import dev.lanes.core.kernel.PoolKernels;
+import dev.lanes.core.kernel.RecurrentKernels;
 import dev.lanes.core.kernel.ReductionKernels;
 import dev.lanes.core.kernel.SoftmaxKernels;
 
@@ -22,6 +23,7 @@ public final class SimdKernelProvider extends KernelProvider {
   private final SoftmaxKernels softmax = new SimdSoftmax();
   private final GemmKernel gemm = new SimdGemm();
   private final ConvKernels conv = new Im2colConv(gemm, elementwise, reductions);
+  private final RecurrentKernels recurrent = new SimdRecurrent();
 
   public SimdKernelProvider() {}
 
@@ -73,5 +75,10 @@ public final class SimdKernelProvider extends KernelProvider {
   @Override
   public ConvKernels conv() {
     return conv;
+  }
+
+  @Override
+  public RecurrentKernels recurrent() {
+    return recurrent;
   }
 }
