@@ -4,8 +4,11 @@ import dev.lanes.layers.AvgPool2d;
 import dev.lanes.layers.BatchNorm;
 import dev.lanes.layers.Conv2d;
 import dev.lanes.layers.Dense;
+import dev.lanes.layers.Gru;
 import dev.lanes.layers.LayerConfig;
+import dev.lanes.layers.Lstm;
 import dev.lanes.layers.MaxPool2d;
+import dev.lanes.layers.SimpleRnn;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +30,9 @@ final class LayerSpec {
   float rate;                  // dropout rate, leaky relu slope
   float momentum = 0.1f;
   float eps = 1e-5f;
+  boolean returnSequences;     // recurrent layers
+  boolean unitForgetBias;      // lstm
+  Gru.Variant variant = Gru.Variant.PYTORCH;
   Supplier<LayerConfig> fixed; // kinds without options
 
   LayerSpec(String kind) {
@@ -42,6 +48,9 @@ final class LayerSpec {
       case "avgPool2d" -> new AvgPool2d.Config(kernel, stride == 0 ? kernel : stride, padding,
           countPadding);
       case "batchNorm" -> new BatchNorm.Config(momentum, eps);
+      case "simpleRnn" -> new SimpleRnn.Config(units, returnSequences);
+      case "lstm" -> new Lstm.Config(units, returnSequences, unitForgetBias);
+      case "gru" -> new Gru.Config(units, returnSequences, variant);
       default -> fixed.get();
     };
   }

@@ -74,8 +74,8 @@ public final class Model {
 
   /**
    * File names in PyTorch's style: {@code <index>.<param>} ({@code 0.weight}, {@code 3.bias},
-   * {@code 2.running_mean}); inside a residual block {@code <index>.body.<j>.<param>} and
-   * {@code <index>.projection.<param>}.
+   * {@code 2.running_mean}, {@code 5.weight_ih_l0}); inside a residual block
+   * {@code <index>.body.<j>.<param>} and {@code <index>.projection.<param>}.
    */
   private void name(String prefix, Layer layer, List<Param> trainable) {
     if (layer instanceof Residual r) {
@@ -87,8 +87,11 @@ public final class Model {
       }
       return;
     }
+    // PyTorch's nn.LSTM, nn.GRU and nn.RNN suffix their weights with the layer index in the
+    // stack: a one-layer module's are weight_ih_l0 and so on
+    String suffix = layer instanceof dev.lanes.layers.RecurrentLayer ? "_l0" : "";
     for (Param p : layer.params()) {
-      state.put(prefix + "." + p.name(), p);
+      state.put(prefix + "." + p.name() + suffix, p);
       trainable.add(p);
     }
     for (Param b : layer.buffers()) {

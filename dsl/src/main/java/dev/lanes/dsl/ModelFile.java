@@ -19,14 +19,17 @@ import dev.lanes.layers.Dropout;
 import dev.lanes.layers.Flatten;
 import dev.lanes.layers.Gelu;
 import dev.lanes.layers.GlobalAvgPool2d;
+import dev.lanes.layers.Gru;
 import dev.lanes.layers.LayerConfig;
 import dev.lanes.layers.LeakyRelu;
+import dev.lanes.layers.Lstm;
 import dev.lanes.layers.MaxPool2d;
 import dev.lanes.layers.Maxout;
 import dev.lanes.layers.Param;
 import dev.lanes.layers.Relu;
 import dev.lanes.layers.Residual;
 import dev.lanes.layers.Sigmoid;
+import dev.lanes.layers.SimpleRnn;
 import dev.lanes.layers.Softmax;
 import dev.lanes.layers.Tanh;
 import java.io.IOException;
@@ -44,7 +47,9 @@ import java.util.Set;
  * PyTorch-style name ({@code 0.weight}, {@code 2.running_mean}, {@code 5.body.0.bias}), and
  * the architecture in the {@code __metadata__} map: {@code lanes.format} ("1"),
  * {@code lanes.input} (the sample shape as a JSON array) and {@code lanes.layers} (a JSON array
- * of {@code {"name": ..., "config": {"type": ..., ...}}}).
+ * of {@code {"name": ..., "config": {"type": ..., ...}}}). Recurrent layers' weights are named
+ * as in PyTorch's one-layer {@code nn.LSTM}/{@code nn.GRU}/{@code nn.RNN}:
+ * {@code <i>.weight_ih_l0}, {@code <i>.weight_hh_l0}, {@code <i>.bias_ih_l0}, {@code <i>.bias_hh_l0}.
  */
 final class ModelFile {
   static final String FORMAT = "1";
@@ -173,6 +178,12 @@ final class ModelFile {
           .put("eps", c.eps());
       case Maxout.Config c -> n.put("type", "maxout").put("units", c.units())
           .put("pieces", c.pieces());
+      case SimpleRnn.Config c -> n.put("type", "simpleRnn").put("hidden", c.hiddenSize())
+          .put("returnSequences", c.returnSequences());
+      case Lstm.Config c -> n.put("type", "lstm").put("hidden", c.hiddenSize())
+          .put("returnSequences", c.returnSequences()).put("unitForgetBias", c.unitForgetBias());
+      case Gru.Config c -> n.put("type", "gru").put("hidden", c.hiddenSize())
+          .put("returnSequences", c.returnSequences()).put("variant", c.variant().name());
       case Residual.Config c -> {
         n.put("type", "residual");
         ArrayNode body = n.putArray("layers");
@@ -213,6 +224,13 @@ final class ModelFile {
             number(n, "eps", here, where));
         case "maxout" -> new Maxout.Config(integer(n, "units", here, where),
             integer(n, "pieces", here, where));
+        case "simpleRnn" -> new SimpleRnn.Config(integer(n, "hidden", here, where),
+            bool(n, "returnSequences", here, where));
+        case "lstm" -> new Lstm.Config(integer(n, "hidden", here, where),
+            bool(n, "returnSequences", here, where), bool(n, "unitForgetBias", here, where));
+        case "gru" -> new Gru.Config(integer(n, "hidden", here, where),
+            bool(n, "returnSequences", here, where),
+            Gru.Variant.valueOf(text(n, "variant", here, where)));
         case "residual" -> {
           JsonNode body = n.get("layers");
           if (body == null || !body.isArray()) {

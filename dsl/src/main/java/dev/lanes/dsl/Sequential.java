@@ -5,6 +5,7 @@ import dev.lanes.layers.Dropout;
 import dev.lanes.layers.Flatten;
 import dev.lanes.layers.Gelu;
 import dev.lanes.layers.GlobalAvgPool2d;
+import dev.lanes.layers.Gru;
 import dev.lanes.layers.LayerConfig;
 import dev.lanes.layers.LeakyRelu;
 import dev.lanes.layers.Maxout;
@@ -134,6 +135,33 @@ public final class Sequential {
     return fixed("maxout", new Maxout.Config(units, pieces));
   }
 
+  /**
+   * A simple recurrent layer, h_t = tanh(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh), over input
+   * (N, T, F); the last step (N, hidden), or every step with {@link #returnSequences}.
+   */
+  public Sequential simpleRnn(int hidden) {
+    add("simpleRnn").units = hidden;
+    return this;
+  }
+
+  /** An LSTM (PyTorch's gates i, f, g, o). Options: returnSequences, unitForgetBias. */
+  public Sequential lstm(int hidden) {
+    add("lstm").units = hidden;
+    return this;
+  }
+
+  /** A GRU in PyTorch's reset-after form. */
+  public Sequential gru(int hidden) {
+    return gru(hidden, Gru.Variant.PYTORCH);
+  }
+
+  /** A GRU in the given form: PYTORCH (reset after) or CHO (reset before, the original paper). */
+  public Sequential gru(int hidden, Gru.Variant variant) {
+    add("gru").units = hidden;
+    last("gru", Set.of("gru")).variant = variant;
+    return this;
+  }
+
   /** y = f(x) + x, with f the layers the branch adds (and a 1x1 projection if f changes the shape). */
   public Sequential residual(Consumer<Sequential> branch) {
     Sequential inner = new Sequential(null);
@@ -181,6 +209,18 @@ public final class Sequential {
 
   public Sequential eps(float eps) {
     last("eps", Set.of("batchNorm")).eps = eps;
+    return this;
+  }
+
+  /** A recurrent layer returns its output at every step, (N, T, hidden), not only the last. */
+  public Sequential returnSequences() {
+    last("returnSequences", Set.of("simpleRnn", "lstm", "gru")).returnSequences = true;
+    return this;
+  }
+
+  /** The LSTM's forget-gate biases start at 1 (Jozefowicz et al. 2015), not at random. */
+  public Sequential unitForgetBias() {
+    last("unitForgetBias", Set.of("lstm")).unitForgetBias = true;
     return this;
   }
 

@@ -77,6 +77,28 @@ class ModelTest {
   }
 
   @Test
+  void recurrentModelsSaveAndLoadWithPyTorchNames() throws Exception {
+    Model model = Sequential.input(5, 3)
+        .lstm(4).returnSequences().unitForgetBias()
+        .gru(4, dev.lanes.layers.Gru.Variant.CHO).returnSequences()
+        .simpleRnn(3)
+        .dense(2)
+        .build(9);
+    Tensor x = Tensor.zeros(2, 5, 3);
+    for (int i = 0; i < x.size(); i++) {
+      x.data()[i] = (float) Math.sin(i);
+    }
+    Path file = dir.resolve("rnn.safetensors");
+    model.save(file);
+    Model loaded = Model.load(file);
+    assertArrayEquals(model.predict(x).toArray(), loaded.predict(x).toArray());
+    Map<String, Tensor> tensors = SafetensorsReader.read(file).tensors();
+    assertEquals(dev.lanes.core.Shape.of(16, 3), tensors.get("0.weight_ih_l0").shape());
+    assertEquals(dev.lanes.core.Shape.of(12, 4), tensors.get("1.weight_hh_l0").shape());
+    assertTrue(tensors.containsKey("2.bias_hh_l0"));
+  }
+
+  @Test
   void twoSeededTrainingsGiveIdenticalWeights() {
     float[][] results = new float[2][];
     for (int run = 0; run < 2; run++) {
