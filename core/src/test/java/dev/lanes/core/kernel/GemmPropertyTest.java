@@ -49,6 +49,22 @@ class GemmPropertyTest {
     });
   }
 
+  /**
+   * Deep products: k past one, two and four packed blocks (blocks of 256 or 512), where the
+   * write-back of every block after the first adds into C.
+   */
+  @Test
+  void simdMatchesScalarOverManyBlocksOfK() {
+    Property.named("simd sgemm matches scalar for deep k").tries(24).check(c -> {
+      int combo = c.size("combo", 0, 3, 0, 1, 2, 3);
+      int m = c.size("m", 1, 40, 1, 7, 13, 25);
+      int n = c.size("n", 1, 40, 1, 2 * LANES + 1, 3 * LANES - 1);
+      int k = c.size("k", 300, 1100, 511, 512, 513, 767, 769, 1023, 1025, 1100);
+      check(c, SCALAR.gemm(), SIMD.gemm(), (combo & 1) != 0, (combo & 2) != 0, m, n, k,
+          c.oneOf("alpha", 1f, -0.5f), c.oneOf("beta", 0f, 1f, 0.3f));
+    });
+  }
+
   @Test
   void facadeMatchesScalar() {
     GemmKernel facade = Gemm::sgemm;

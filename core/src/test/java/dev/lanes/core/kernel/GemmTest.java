@@ -75,12 +75,12 @@ class GemmTest {
   /**
    * Small integers make every partial sum exact in float, so the kernels must agree to the bit
    * with an exact long computation, whatever their order of summation: here through the packed
-   * path (edge tiles on both sides, k over two packed blocks) and through the small path.
+   * path (edge tiles on both sides, k over several packed blocks) and through the small path.
    */
   @ParameterizedTest
   @MethodSource("kernels")
   void integerProductsAreExact(GemmKernel kernel) {
-    int[][] sizes = {{70, 53, 300}, {5, 7, 9}, {1, 1, 1}, {13, 40, 3}};
+    int[][] sizes = {{70, 53, 300}, {5, 7, 9}, {1, 1, 1}, {13, 40, 3}, {19, 37, 1100}};
     for (int[] s : sizes) {
       int m = s[0];
       int n = s[1];
@@ -190,7 +190,7 @@ class GemmTest {
   /**
    * The threads split the rows of C, and each element's sum runs in the same order whoever
    * computes it, so 1 and 2 threads give the same bits: on sizes over the parallel threshold,
-   * with k over three packed blocks and edge tiles on both sides.
+   * with k over several packed blocks and edge tiles on both sides.
    */
   @Test
   void oneAndTwoThreadsGiveTheSameBits() {
@@ -199,7 +199,7 @@ class GemmTest {
       SplittableRandom random = new SplittableRandom(3);
       int m = 301;
       int n = 203;
-      int k = 517;
+      int k = 1100;
       float[] a = new float[m * k];
       float[] b = new float[k * n];
       float[] c0 = new float[m * n];
