@@ -82,6 +82,23 @@ public final class Shape {
     return new Shape(java.util.Arrays.copyOfRange(dims, 1, dims.length));
   }
 
+  /**
+   * Whether this shape is a batch of samples of the given shape, {@code (N, sample...)} for any
+   * N: {@code (32, 1, 28, 28).isBatchOf((1, 28, 28))}. Allocates nothing, unlike comparing with
+   * {@link #dropFirst()}, so a layer can check every input of a training step with it.
+   */
+  public boolean isBatchOf(Shape sample) {
+    if (dims.length != sample.dims.length + 1) {
+      return false;
+    }
+    for (int i = 0; i < sample.dims.length; i++) {
+      if (dims[i + 1] != sample.dims[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The product of the dimensions after the first: the size of one sample. */
   public int sampleSize() {
     if (dims.length == 0) {

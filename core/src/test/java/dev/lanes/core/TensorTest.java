@@ -2,8 +2,10 @@ package dev.lanes.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -75,5 +77,16 @@ class TensorTest {
     Tensor y = x.copy();
     y.set(9f, 0);
     assertEquals(1f, x.get(0));
+  }
+
+  @Test
+  void aShapeIsABatchOfItsSampleShape() {
+    Shape sample = Shape.of(1, 28, 28);
+    assertTrue(Shape.of(32, 1, 28, 28).isBatchOf(sample));
+    assertTrue(Shape.of(0, 1, 28, 28).isBatchOf(sample));
+    assertFalse(Shape.of(32, 1, 28, 27).isBatchOf(sample));
+    assertFalse(Shape.of(1, 28, 28).isBatchOf(sample));
+    assertFalse(Shape.of(2, 32, 1, 28, 28).isBatchOf(sample));
+    assertTrue(Shape.of(5).isBatchOf(Shape.of()));
   }
 }

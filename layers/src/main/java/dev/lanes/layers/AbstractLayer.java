@@ -66,7 +66,7 @@ public abstract class AbstractLayer implements Layer {
   protected final int checkInput(Tensor x) {
     requireBuilt();
     Shape s = x.shape();
-    if (s.rank() != inputShape.rank() + 1 || !s.dropFirst().equals(inputShape)) {
+    if (!s.isBatchOf(inputShape)) { // allocates nothing: this runs in every training step
       String hint = hint(s);
       throw new IllegalArgumentException(describe() + ": expected input "
           + withBatchLetter(inputShape) + ", got " + s + (hint.isEmpty() ? "" : "; " + hint));
@@ -76,10 +76,9 @@ public abstract class AbstractLayer implements Layer {
 
   /** Checks that dOut has the shape of the last output, (N, outputShape...). */
   protected final void checkGradient(Tensor dOut, int batch) {
-    Shape expected = outputShape.prepend(batch);
-    if (!dOut.shape().equals(expected)) {
+    if (!dOut.shape().isBatchOf(outputShape) || dOut.dim(0) != batch) {
       throw new IllegalArgumentException(describe() + ": expected a gradient of shape "
-          + expected + " (the last output's), got " + dOut.shape());
+          + outputShape.prepend(batch) + " (the last output's), got " + dOut.shape());
     }
   }
 

@@ -223,8 +223,7 @@ public final class Gru extends RecurrentLayer {
           1f, dwhh.data(), dwhh.offset(), hidden);
       Gemm.sgemm(true, false, hidden, hidden, rows, 1f, dGates, 2 * hidden, gh, rh, 0, hidden,
           1f, dwhh.data(), dwhh.offset() + 2 * hidden * hidden, hidden);
-      Tensor dbh = biasHh.grad();
-      Reductions.addColumnSums(dbh.data(), dbh.offset(), dGates, 0, rows, gh);
+      sameBiasGradient(this);
     }
   }
 }

@@ -14,7 +14,7 @@ public final class Workspace {
 
   /** A tensor of shape (batch, sample...); its contents are whatever the last use left. */
   public Tensor get(int batch, Shape sample) {
-    if (view != null && view.dim(0) == batch && view.shape().dropFirst().equals(sample)) {
+    if (view != null && view.dim(0) == batch && view.shape().isBatchOf(sample)) {
       return view;
     }
     int need = batch * sample.size();

@@ -72,17 +72,27 @@ public final class Gemm {
     stored("C", false, m, n, "ldc", ldc, c, cOff);
   }
 
-  /** Checks one stored rows×cols matrix: its leading dimension and its array's extent. */
+  /**
+   * Checks one stored rows×cols matrix: its leading dimension and its array's extent. The
+   * message is built only when a check fails: building it on every call would allocate in
+   * every training step (a recurrent layer calls sgemm twice per time step).
+   */
   private static void stored(String name, boolean transposed, int rows, int cols,
       String ldName, int ld, float[] x, int off) {
-    String shape = rows + "x" + cols
-        + (name.equals("C") ? "" : transposed ? ", transposed" : ", not transposed");
     if (ld < cols) {
       throw new IllegalArgumentException("sgemm: " + ldName + " = " + ld + " is less than the "
-          + cols + " columns of " + name + " (" + shape + ")");
+          + cols + " columns of " + name + " (" + shape(name, transposed, rows, cols) + ")");
     }
     long extent = rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
-    Checks.range("sgemm", name + " (" + shape + ", " + ldName + " = " + ld + ")", x, off, extent);
+    if (x == null || off < 0 || off + extent > x.length) {
+      Checks.range("sgemm", name + " (" + shape(name, transposed, rows, cols) + ", " + ldName
+          + " = " + ld + ")", x, off, extent);
+    }
+  }
+
+  private static String shape(String name, boolean transposed, int rows, int cols) {
+    return rows + "x" + cols
+        + (name.equals("C") ? "" : transposed ? ", transposed" : ", not transposed");
   }
 
   private static void matrix(String name, Tensor t) {
