@@ -81,4 +81,15 @@ class TensorTest {
     y.set(9f, 0);
     assertEquals(1f, x.get(0));
   }
+
+  @Test
+  void aShapeIsABatchOfItsSampleShape() {
+    Shape sample = Shape.of(1, 28, 28);
+    assertTrue(Shape.of(32, 1, 28, 28).isBatchOf(sample));
+    assertTrue(Shape.of(0, 1, 28, 28).isBatchOf(sample));
+    assertFalse(Shape.of(32, 1, 28, 27).isBatchOf(sample));
+    assertFalse(Shape.of(1, 28, 28).isBatchOf(sample));
+    assertFalse(Shape.of(2, 32, 1, 28, 28).isBatchOf(sample));
+    assertTrue(Shape.of(5).isBatchOf(Shape.of()));
+  }
 }

@@ -4,6 +4,7 @@ import dev.lanes.core.Tensor;
 import dev.lanes.core.kernel.Gemm;
 import dev.lanes.core.kernel.Recurrent;
 import dev.lanes.core.kernel.Reductions;
+import dev.lanes.core.parallel.RangeBody;
 import java.util.Objects;
 
 /**
@@ -113,6 +114,8 @@ public final class Gru extends RecurrentLayer {
   private final class ResetAfterRun extends Run {
     float[] hh = new float[0];   // (T, N, 3H): h_{t−1}·W_hhᵀ, its n block then W_hn h + b_hn
     float[] dHh = new float[0];  // (T, N, 3H): ∂L/∂(h_{t−1}·W_hhᵀ + b_hh)
+    private final RangeBody forwardRows = this::forwardRows;   // bound once: no allocation
+    private final RangeBody backwardRows = this::backwardRows;
 
     @Override
     void sizeCell(int batch) {
@@ -131,9 +134,15 @@ public final class Gru extends RecurrentLayer {
       // hh_t (N, 3H) = h_{t−1} (N, H) · W_hhᵀ (H, 3H), without bias
       Gemm.sgemm(false, false, n, 3 * hidden, hidden, 1f, hs, t * state, hidden, whhT, 0,
           3 * hidden, 0f, hh, g, 3 * hidden);
+      overRows(t, forwardRows);
+    }
+
+    private void forwardRows(int from, int to) {
+      int s = (step * n + from) * hidden;
+      int g = (step * n + from) * 3 * hidden;
       Tensor bh = biasHh.value();
-      Recurrent.gruForward(hs, (t + 1) * state, gates, g, hh, g, bh.data(),
-          bh.offset() + 2 * hidden, hs, t * state, n, hidden);
+      Recurrent.gruForward(hs, s + n * hidden, gates, g, hh, g, bh.data(),
+          bh.offset() + 2 * hidden, hs, s, to - from, hidden);
     }
 
     @Override
@@ -141,12 +150,18 @@ public final class Gru extends RecurrentLayer {
       int state = n * hidden;
       int g = t * n * 3 * hidden;
       // the kernel gives the input side's dG_t, the recurrent side's dHh_t and the direct z·dh
-      Recurrent.gruBackward(dGates, g, dHh, g, dh, t * state, dh, (t + 1) * state, gates, g,
-          hh, g, hs, t * state, n, hidden);
+      overRows(t, backwardRows);
       // hh_t was h_{t−1}·W_hhᵀ: ∂L/∂h_{t−1} (N, H) += dHh_t (N, 3H) · W_hh (3H, H)
       Tensor whh = weightHh.value();
       Gemm.sgemm(false, false, n, hidden, 3 * hidden, 1f, dHh, g, 3 * hidden, whh.data(),
           whh.offset(), hidden, 1f, dh, t * state, hidden);
+    }
+
+    private void backwardRows(int from, int to) {
+      int s = (step * n + from) * hidden;
+      int g = (step * n + from) * 3 * hidden;
+      Recurrent.gruBackward(dGates, g, dHh, g, dh, s, dh, s + n * hidden, gates, g, hh, g, hs, s,
+          to - from, hidden);
     }
 
     /** W_hh and b_hh get dHh, whose n block is dpre_n ⊙ r, not the input side's dpre_n. */
@@ -166,6 +181,10 @@ public final class Gru extends RecurrentLayer {
   private final class ResetBeforeRun extends Run {
     float[] rh = new float[0];   // (T, N, H): r_t ⊙ h_{t−1}
     float[] dRh = new float[0];  // (N, H): ∂L/∂(r ⊙ h) of the current step
+    private final RangeBody resetRows = this::resetRows;       // bound once: no allocation
+    private final RangeBody outputRows = this::outputRows;
+    private final RangeBody outputBackwardRows = this::outputBackwardRows;
+    private final RangeBody resetBackwardRows = this::resetBackwardRows;
 
     @Override
     void sizeCell(int batch) {
@@ -185,11 +204,21 @@ public final class Gru extends RecurrentLayer {
       // the r and z blocks of gates_t (N, 2H) += h_{t−1} (N, H) · W_h[r,z]ᵀ (H, 2H)
       Gemm.sgemm(false, false, n, 2 * hidden, hidden, 1f, hs, t * state, hidden, whhT, 0, ld,
           1f, gates, g, ld);
-      Recurrent.gruChoReset(rh, t * state, gates, g, hs, t * state, n, hidden);
+      overRows(t, resetRows);
       // the n block (N, H) += (r ⊙ h_{t−1}) (N, H) · W_hnᵀ (H, H)
       Gemm.sgemm(false, false, n, hidden, hidden, 1f, rh, t * state, hidden, whhT, 2 * hidden,
           ld, 1f, gates, g + 2 * hidden, ld);
-      Recurrent.gruChoOutput(hs, (t + 1) * state, gates, g, hs, t * state, n, hidden);
+      overRows(t, outputRows);
+    }
+
+    private void resetRows(int from, int to) {
+      int s = (step * n + from) * hidden;
+      Recurrent.gruChoReset(rh, s, gates, 3 * s, hs, s, to - from, hidden);
+    }
+
+    private void outputRows(int from, int to) {
+      int s = (step * n + from) * hidden;
+      Recurrent.gruChoOutput(hs, s + n * hidden, gates, 3 * s, hs, s, to - from, hidden);
     }
 
     @Override
@@ -199,17 +228,27 @@ public final class Gru extends RecurrentLayer {
       int ld = 3 * hidden;
       Tensor whh = weightHh.value();
       // forward was h_t = (1 − z)·h_{t−1} + z·n: dpre_z, dpre_n and the direct (1 − z)·dh
-      Recurrent.gruChoOutputBackward(dGates, g, dh, t * state, dh, (t + 1) * state, gates, g,
-          hs, t * state, n, hidden);
+      overRows(t, outputBackwardRows);
       // pre_n held (r ⊙ h)·W_hnᵀ: ∂L/∂(r ⊙ h) (N, H) = dpre_n (N, H) · W_hn (H, H)
       Gemm.sgemm(false, false, n, hidden, hidden, 1f, dGates, g + 2 * hidden, ld, whh.data(),
           whh.offset() + 2 * hidden * hidden, hidden, 0f, dRh, 0, hidden);
       // rh = r ⊙ h_{t−1}: dpre_r and ∂L/∂h_{t−1} += dRh ⊙ r
-      Recurrent.gruChoResetBackward(dGates, g, dh, t * state, dRh, 0, gates, g, hs, t * state,
-          n, hidden);
+      overRows(t, resetBackwardRows);
       // pre_r, pre_z held h_{t−1}·W_h[r,z]ᵀ: ∂L/∂h_{t−1} += dpre_[r,z] (N, 2H) · W_h[r,z] (2H, H)
       Gemm.sgemm(false, false, n, hidden, 2 * hidden, 1f, dGates, g, ld, whh.data(),
           whh.offset(), hidden, 1f, dh, t * state, hidden);
+    }
+
+    private void outputBackwardRows(int from, int to) {
+      int s = (step * n + from) * hidden;
+      Recurrent.gruChoOutputBackward(dGates, 3 * s, dh, s, dh, s + n * hidden, gates, 3 * s, hs,
+          s, to - from, hidden);
+    }
+
+    private void resetBackwardRows(int from, int to) {
+      int s = (step * n + from) * hidden;
+      Recurrent.gruChoResetBackward(dGates, 3 * s, dh, s, dRh, from * hidden, gates, 3 * s, hs, s,
+          to - from, hidden);
     }
 
     /** W_h[r,z] multiplied h_{t−1}, W_hn multiplied r ⊙ h_{t−1}; both biases get Σ dG. */
@@ -223,8 +262,7 @@ public final class Gru extends RecurrentLayer {
           1f, dwhh.data(), dwhh.offset(), hidden);
       Gemm.sgemm(true, false, hidden, hidden, rows, 1f, dGates, 2 * hidden, gh, rh, 0, hidden,
           1f, dwhh.data(), dwhh.offset() + 2 * hidden * hidden, hidden);
-      Tensor dbh = biasHh.grad();
-      Reductions.addColumnSums(dbh.data(), dbh.offset(), dGates, 0, rows, gh);
+      sameBiasGradient(this);
     }
   }
 }

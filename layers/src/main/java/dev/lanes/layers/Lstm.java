@@ -4,6 +4,7 @@ import dev.lanes.core.Shape;
 import dev.lanes.core.Tensor;
 import dev.lanes.core.kernel.Gemm;
 import dev.lanes.core.kernel.Recurrent;
+import dev.lanes.core.parallel.RangeBody;
 import java.util.Arrays;
 
 /**
@@ -123,6 +124,8 @@ public final class Lstm extends RecurrentLayer {
     float[] cs = new float[0];     // (T+1, N, H): c0, c_1, ..., c_T
     float[] tanhC = new float[0];  // (T, N, H): tanh(c_1), ..., kept for backward
     float[] dc = new float[0];     // (N, H): ∂L/∂c_t while going back, ∂L/∂c0 at the end
+    private final RangeBody forwardRows = this::forwardRows;   // bound once: no allocation
+    private final RangeBody backwardRows = this::backwardRows;
 
     @Override
     void sizeCell(int batch) {
@@ -147,8 +150,14 @@ public final class Lstm extends RecurrentLayer {
       // gates_t (N, 4H) += h_{t−1} (N, H) · W_hhᵀ (H, 4H)
       Gemm.sgemm(false, false, n, 4 * hidden, hidden, 1f, hs, t * state, hidden,
           whhT, 0, 4 * hidden, 1f, gates, g, 4 * hidden);
-      Recurrent.lstmForward(hs, (t + 1) * state, cs, (t + 1) * state, tanhC, t * state,
-          gates, g, cs, t * state, n, hidden);
+      overRows(t, forwardRows);
+    }
+
+    private void forwardRows(int from, int to) {
+      int s = (step * n + from) * hidden;     // row `from` of state block t (c_{t−1}, tanh c_t)
+      int next = s + n * hidden;              // and of block t + 1 (h_t, c_t)
+      int g = (step * n + from) * 4 * hidden;
+      Recurrent.lstmForward(hs, next, cs, next, tanhC, s, gates, g, cs, s, to - from, hidden);
     }
 
     @Override
@@ -161,12 +170,18 @@ public final class Lstm extends RecurrentLayer {
       int state = n * hidden;
       int g = t * n * 4 * hidden;
       // forward was c_t = f·c_{t−1} + i·g, h_t = o·tanh(c_t): the kernel gives dG_t and ∂L/∂c_{t−1}
-      Recurrent.lstmBackward(dGates, g, dc, 0, dh, (t + 1) * state, gates, g, tanhC, t * state,
-          cs, t * state, n, hidden);
+      overRows(t, backwardRows);
       // and pre_t held h_{t−1}·W_hhᵀ, so ∂L/∂h_{t−1} (N, H) += dG_t (N, 4H) · W_hh (4H, H)
       Tensor whh = weightHh.value();
       Gemm.sgemm(false, false, n, hidden, 4 * hidden, 1f, dGates, g, 4 * hidden,
           whh.data(), whh.offset(), hidden, 1f, dh, t * state, hidden);
+    }
+
+    private void backwardRows(int from, int to) {
+      int s = (step * n + from) * hidden;
+      int g = (step * n + from) * 4 * hidden;
+      Recurrent.lstmBackward(dGates, g, dc, from * hidden, dh, s + n * hidden, gates, g, tanhC, s,
+          cs, s, to - from, hidden);
     }
   }
 }

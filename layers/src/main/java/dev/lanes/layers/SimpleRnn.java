@@ -3,6 +3,7 @@ package dev.lanes.layers;
 import dev.lanes.core.Tensor;
 import dev.lanes.core.kernel.Gemm;
 import dev.lanes.core.kernel.Recurrent;
+import dev.lanes.core.parallel.RangeBody;
 
 /**
  * The plain (Elman) recurrent layer, PyTorch's {@code nn.RNN} with its default tanh
@@ -62,6 +63,9 @@ public final class SimpleRnn extends RecurrentLayer {
 
   /** No state beyond h: the gates block is the preactivation, (T, N, H). */
   private final class RnnRun extends Run {
+    private final RangeBody forwardRows = this::forwardRows;   // bound once: no allocation
+    private final RangeBody backwardRows = this::backwardRows;
+
     @Override
     void sizeCell(int batch) {}
 
@@ -74,18 +78,29 @@ public final class SimpleRnn extends RecurrentLayer {
       // pre_t (N, H) += h_{t−1} (N, H) · W_hhᵀ (H, H); h_t = tanh(pre_t)
       Gemm.sgemm(false, false, n, hidden, hidden, 1f, hs, t * state, hidden, whhT, 0, hidden,
           1f, gates, t * state, hidden);
-      Recurrent.rnnForward(hs, (t + 1) * state, gates, t * state, state);
+      overRows(t, forwardRows);
+    }
+
+    private void forwardRows(int from, int to) {
+      int at = step * n * hidden + from * hidden;
+      Recurrent.rnnForward(hs, at + n * hidden, gates, at, (to - from) * hidden);
     }
 
     @Override
     void backwardStep(int t) {
       int state = n * hidden;
       // forward was h_t = tanh(pre_t), so dpre_t = ∂L/∂h_t ⊙ (1 − h_t²) ...
-      Recurrent.rnnBackward(dGates, t * state, dh, (t + 1) * state, hs, (t + 1) * state, state);
+      overRows(t, backwardRows);
       // ... and pre_t held h_{t−1}·W_hhᵀ: ∂L/∂h_{t−1} += dpre_t · W_hh
       Tensor whh = weightHh.value();
       Gemm.sgemm(false, false, n, hidden, hidden, 1f, dGates, t * state, hidden,
           whh.data(), whh.offset(), hidden, 1f, dh, t * state, hidden);
+    }
+
+    private void backwardRows(int from, int to) {
+      int at = step * n * hidden + from * hidden;
+      int next = at + n * hidden; // h_t and ∂L/∂h_t sit one block after step t's gates
+      Recurrent.rnnBackward(dGates, at, dh, next, hs, next, (to - from) * hidden);
     }
   }
 }

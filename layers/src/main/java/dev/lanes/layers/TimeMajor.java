@@ -39,4 +39,14 @@ final class TimeMajor {
       }
     }
   }
+
+  /** dst (cols, rows) at dstOff += srcᵀ, src (rows, cols). */
+  static void addTransposed(float[] dst, int dstOff, float[] src, int rows, int cols) {
+    for (int c = 0; c < cols; c++) {
+      int to = dstOff + c * rows;
+      for (int r = 0; r < rows; r++) {
+        dst[to + r] += src[r * cols + c];
+      }
+    }
+  }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lanes.core.Shape;
 import dev.lanes.core.Tensor;
+import dev.lanes.core.parallel.Parallel;
 import dev.lanes.core.prop.FloatAsserts;
 import dev.lanes.core.prop.Property;
 import java.util.SplittableRandom;
@@ -160,6 +161,48 @@ class RecurrentReferenceTest {
       }
       assertArrayEquals(trained, inferred, "infer = forward");
     });
+  }
+
+  /**
+   * The gate math of a step is split over the pool's threads by rows (from 4,096 gate values
+   * per chunk: here 2 or 3 chunks of the 96 rows), and the GEMMs by row panels: each value is
+   * computed by the same operations whatever thread computes it, so results are bit for bit
+   * those of one thread.
+   */
+  @Test
+  void resultsDoNotDependOnTheThreadCount() {
+    int before = Parallel.threads();
+    try {
+      for (RecurrentCell cell : RecurrentCell.values()) {
+        float[][] oneThread = trainingStep(cell, 1);
+        float[][] threeThreads = trainingStep(cell, 3);
+        for (int i = 0; i < oneThread.length; i++) {
+          assertArrayEquals(oneThread[i], threeThreads[i], cell + " result " + i);
+        }
+      }
+    } finally {
+      Parallel.setThreads(before);
+    }
+  }
+
+  /** Output, input gradient and parameter gradients of one step at N = 96, H = 48. */
+  private static float[][] trainingStep(RecurrentCell cell, int threads) {
+    Parallel.setThreads(threads);
+    RecurrentLayer layer = cell.create("rnn", 48, true, true);
+    layer.build(Shape.of(3, 5), new SplittableRandom(4));
+    SplittableRandom r = new SplittableRandom(5);
+    Tensor x = Tensor.zeros(96, 3, 5);
+    Tensor dOut = Tensor.zeros(96, 3, 48);
+    for (Tensor t : new Tensor[] {x, dOut}) {
+      for (int i = 0; i < t.size(); i++) {
+        t.data()[i] = (float) r.nextDouble(-1, 1);
+      }
+    }
+    float[] y = layer.forward(x, true).toArray();
+    float[] dx = layer.backward(dOut).toArray();
+    return new float[][] {y, dx, layer.params().get(0).grad().toArray(),
+        layer.params().get(1).grad().toArray(), layer.params().get(2).grad().toArray(),
+        layer.params().get(3).grad().toArray()};
   }
 
   /** The equations of each cell in double, read straight from PyTorch's layout. */

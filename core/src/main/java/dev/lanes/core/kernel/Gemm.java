@@ -72,7 +72,11 @@ public final class Gemm {
     stored("C", false, m, n, "ldc", ldc, c, cOff);
   }
 
-  /** Checks one stored rows×cols matrix: its leading dimension and its array's extent. */
+  /**
+   * Checks one stored rows×cols matrix: its leading dimension and its array's extent. The
+   * message is built only when a check fails: building it on every call would allocate in
+   * every training step (a recurrent layer calls sgemm twice per time step).
+   */
   private static void stored(String name, boolean transposed, int rows, int cols,
       String ldName, int ld, float[] x, int off) {
     // the messages are built only on failure: a valid call allocates nothing

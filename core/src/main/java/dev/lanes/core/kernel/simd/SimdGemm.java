@@ -404,6 +404,14 @@ final class SimdGemm implements GemmKernel {
   /**
    * Small product with B not transposed: 4 rows of C by one vector of columns at a time, each
    * step of k broadcasting op(A)[i][p] (wherever transA puts it) against a row of B.
+   *
+   * <p>The blocks are two helpers, full vectors and a scalar last block, rather than one loop
+   * body with masks: as one method of 770 bytecodes C1 failed to compile it ("out of virtual
+   * registers": the Vector API's force-inlined code is large, masked loads and stores most), and
+   * when the JIT had first compiled it at tier 2 (as it does when C2's queue is long) the tier-3
+   * compile failed, so it never reached C2 and ran the Vector API's Java fallback, boxing every
+   * vector, for the rest of the JVM's life: the layers' recurrent convergence test took 31 s
+   * instead of 8. The helpers take no vectors, so a call that C2 does not inline boxes nothing.
    */
   private static void smallBroadcastA(boolean transA, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -417,62 +425,102 @@ final class SimdGemm implements GemmKernel {
       int a2 = aOff + Math.min(i + 2, m - 1) * rowStep;
       int a3 = aOff + Math.min(i + 3, m - 1) * rowStep;
       int rows = Math.min(4, m - i);
-      for (int j = 0; j < n; j += L) {
-        VectorMask<Float> mask = F.indexInRange(j, n); // all lanes but in the last block
-        FloatVector s0 = FloatVector.zero(F);
-        FloatVector s1 = s0;
-        FloatVector s2 = s0;
-        FloatVector s3 = s0;
-        int bp = bOff + j;
-        if (j + L <= n) {
-          for (int p = 0, ap = 0; p < k; p++, ap += colStep, bp += ldb) {
-            FloatVector bv = FloatVector.fromArray(F, b, bp);
-            s0 = FloatVector.broadcast(F, a[a0 + ap]).fma(bv, s0);
-            s1 = FloatVector.broadcast(F, a[a1 + ap]).fma(bv, s1);
-            s2 = FloatVector.broadcast(F, a[a2 + ap]).fma(bv, s2);
-            s3 = FloatVector.broadcast(F, a[a3 + ap]).fma(bv, s3);
-          }
-        } else {
-          for (int p = 0, ap = 0; p < k; p++, ap += colStep, bp += ldb) {
-            FloatVector bv = FloatVector.fromArray(F, b, bp, mask);
-            s0 = FloatVector.broadcast(F, a[a0 + ap]).fma(bv, s0);
-            s1 = FloatVector.broadcast(F, a[a1 + ap]).fma(bv, s1);
-            s2 = FloatVector.broadcast(F, a[a2 + ap]).fma(bv, s2);
-            s3 = FloatVector.broadcast(F, a[a3 + ap]).fma(bv, s3);
-          }
-        }
-        // written out, not in a helper taking a vector (see kernel)
-        FloatVector va = FloatVector.broadcast(F, alpha);
-        FloatVector vb = FloatVector.broadcast(F, beta);
-        int at = cOff + i * ldc + j;
-        if (beta == 0) {
-          s0.mul(va).intoArray(c, at, mask);
-          if (rows > 1) {
-            s1.mul(va).intoArray(c, at + ldc, mask);
-          }
-          if (rows > 2) {
-            s2.mul(va).intoArray(c, at + 2 * ldc, mask);
-          }
-          if (rows > 3) {
-            s3.mul(va).intoArray(c, at + 3 * ldc, mask);
-          }
-        } else {
-          s0.fma(va, FloatVector.fromArray(F, c, at, mask).mul(vb)).intoArray(c, at, mask);
-          if (rows > 1) {
-            at += ldc;
-            s1.fma(va, FloatVector.fromArray(F, c, at, mask).mul(vb)).intoArray(c, at, mask);
-          }
-          if (rows > 2) {
-            at += ldc;
-            s2.fma(va, FloatVector.fromArray(F, c, at, mask).mul(vb)).intoArray(c, at, mask);
-          }
-          if (rows > 3) {
-            at += ldc;
-            s3.fma(va, FloatVector.fromArray(F, c, at, mask).mul(vb)).intoArray(c, at, mask);
-          }
-        }
+      int j = 0;
+      for (; j + L <= n; j += L) {
+        smallBlock(k, alpha, a, a0, a1, a2, a3, colStep, b, bOff + j, ldb, beta, c,
+            cOff + i * ldc + j, ldc, rows);
+      }
+      if (j < n) {
+        smallBlockMasked(k, alpha, a, a0, a1, a2, a3, colStep, b, bOff + j, ldb, beta, c,
+            cOff + i * ldc + j, ldc, rows, n - j);
       }
     }
+  }
+
+  /** One full block of smallBroadcastA: rows × L of C from c[at]. */
+  private static void smallBlock(int k, float alpha, float[] a, int a0, int a1, int a2, int a3,
+      int colStep, float[] b, int bp, int ldb, float beta, float[] c, int at, int ldc,
+      int rows) {
+    FloatVector s0 = FloatVector.zero(F);
+    FloatVector s1 = s0;
+    FloatVector s2 = s0;
+    FloatVector s3 = s0;
+    for (int p = 0, ap = 0; p < k; p++, ap += colStep, bp += ldb) {
+      FloatVector bv = FloatVector.fromArray(F, b, bp);
+      s0 = FloatVector.broadcast(F, a[a0 + ap]).fma(bv, s0);
+      s1 = FloatVector.broadcast(F, a[a1 + ap]).fma(bv, s1);
+      s2 = FloatVector.broadcast(F, a[a2 + ap]).fma(bv, s2);
+      s3 = FloatVector.broadcast(F, a[a3 + ap]).fma(bv, s3);
+    }
+    // written out, not in a helper taking a vector (see kernel)
+    FloatVector va = FloatVector.broadcast(F, alpha);
+    if (beta == 0) {
+      s0.mul(va).intoArray(c, at);
+      if (rows > 1) {
+        s1.mul(va).intoArray(c, at + ldc);
+      }
+      if (rows > 2) {
+        s2.mul(va).intoArray(c, at + 2 * ldc);
+      }
+      if (rows > 3) {
+        s3.mul(va).intoArray(c, at + 3 * ldc);
+      }
+    } else {
+      FloatVector vb = FloatVector.broadcast(F, beta);
+      s0.fma(va, FloatVector.fromArray(F, c, at).mul(vb)).intoArray(c, at);
+      if (rows > 1) {
+        at += ldc;
+        s1.fma(va, FloatVector.fromArray(F, c, at).mul(vb)).intoArray(c, at);
+      }
+      if (rows > 2) {
+        at += ldc;
+        s2.fma(va, FloatVector.fromArray(F, c, at).mul(vb)).intoArray(c, at);
+      }
+      if (rows > 3) {
+        at += ldc;
+        s3.fma(va, FloatVector.fromArray(F, c, at).mul(vb)).intoArray(c, at);
+      }
+    }
+  }
+
+  /**
+   * The last block of smallBroadcastA, rows × cols of C from c[at] with cols < L, in scalar
+   * code: the same fused multiply-adds in the same order as a vector lane, so the result is bit
+   * for bit what a masked vector would give, and C1 can compile it (it cannot compile masked
+   * vector code, see smallBroadcastA).
+   */
+  private static void smallBlockMasked(int k, float alpha, float[] a, int a0, int a1, int a2,
+      int a3, int colStep, float[] b, int bp, int ldb, float beta, float[] c, int at, int ldc,
+      int rows, int cols) {
+    for (int q = 0; q < cols; q++) {
+      float s0 = 0;
+      float s1 = 0;
+      float s2 = 0;
+      float s3 = 0;
+      for (int p = 0, ap = 0, bq = bp + q; p < k; p++, ap += colStep, bq += ldb) {
+        float bv = b[bq];
+        s0 = Math.fma(a[a0 + ap], bv, s0);
+        s1 = Math.fma(a[a1 + ap], bv, s1);
+        s2 = Math.fma(a[a2 + ap], bv, s2);
+        s3 = Math.fma(a[a3 + ap], bv, s3);
+      }
+      int to = at + q;
+      c[to] = scaled(s0, alpha, beta, c[to]);
+      if (rows > 1) {
+        c[to + ldc] = scaled(s1, alpha, beta, c[to + ldc]);
+      }
+      if (rows > 2) {
+        c[to + 2 * ldc] = scaled(s2, alpha, beta, c[to + 2 * ldc]);
+      }
+      if (rows > 3) {
+        c[to + 3 * ldc] = scaled(s3, alpha, beta, c[to + 3 * ldc]);
+      }
+    }
+  }
+
+  /** alpha·sum + beta·old, or alpha·sum when beta = 0 (old, maybe NaN, is then ignored). */
+  private static float scaled(float sum, float alpha, float beta, float old) {
+    return beta == 0 ? sum * alpha : Math.fma(sum, alpha, old * beta);
   }
 
   /**

@@ -5,7 +5,6 @@ import static dev.lanes.core.kernel.simd.FloatSpecies.L;
 
 import dev.lanes.core.kernel.RecurrentKernels;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * The gate math of the recurrent cells on the Vector API: per sample, one pass over the H units
@@ -24,9 +23,13 @@ import jdk.incubator.vector.VectorMask;
  * the accurate tanh is {@code Activations.tanh}. A whole LSTM step (c, tanh(c), h) stayed within
  * 4.8e-7 of the exact reference on inputs as in RecurrentPropertyTest.
  *
- * <p>The bodies of the full-vector loop and of the masked tail are written out twice: a body
- * that takes the mask (all-true in the loop) ran 20-30% slower, as AVX2 has no cheap masked
- * load and C2 does not drop an all-true mask.
+ * <p>The last H mod L units of a row (H not a multiple of the lane count) go through a scalar
+ * loop of the same formulas in float, in a method of its own: masked vector code is what C1
+ * cannot compile (its force-inlined fallback is huge: "out of virtual registers" for any method
+ * with a few masked loads and stores), and a method that C1 compiled at tier 2 and then failed
+ * at tier 3 can stay on the boxed fallback for good, as happened to sgemm's small-product path
+ * (see SimdGemm.smallBroadcastA). With the tail out of the way each kernel compiles at every
+ * tier. A mask that is all-true in the main loop instead ran 20-30% slower.
  */
 final class SimdRecurrent implements RecurrentKernels {
   private static FloatVector sigmoid(FloatVector x) {
@@ -36,6 +39,24 @@ final class SimdRecurrent implements RecurrentKernels {
   /** 2σ(2x) − 1: exp(−2x) overflows to +Inf for x below −44, and 2/Inf − 1 is the right −1. */
   private static FloatVector tanh(FloatVector x) {
     return FloatVector.broadcast(F, 2f).div(VectorMath.exp(x.mul(-2f)).add(1f)).sub(1f);
+  }
+
+  /** The tails' scalar σ, the same formula in float. */
+  private static float sigmoid(float x) {
+    return 1f / ((float) Math.exp(-x) + 1f);
+  }
+
+  /** The tails' scalar tanh, 2σ(2x) − 1 in float like the vectors'. */
+  private static float tanh(float x) {
+    return 2f / ((float) Math.exp(-2f * x) + 1f) - 1f;
+  }
+
+  private static float dSigmoid(float y) {
+    return y * (-y + 1f);
+  }
+
+  private static float dTanh(float y) {
+    return Math.fma(-y, y, 1f);
   }
 
   /** y·(1 − y), the sigmoid's derivative from its output. */
@@ -76,25 +97,36 @@ final class SimdRecurrent implements RecurrentKernels {
         o.mul(tc).intoArray(h, hOff + s0 + j);
       }
       if (j < hidden) {
-        VectorMask<Float> m = F.indexInRange(j, hidden);
-        int gi = g0 + j;
-        int gf = gi + hidden;
-        int gg = gf + hidden;
-        int go = gg + hidden;
-        FloatVector i = sigmoid(FloatVector.fromArray(F, gates, gi, m));
-        FloatVector f = sigmoid(FloatVector.fromArray(F, gates, gf, m));
-        FloatVector g = tanh(FloatVector.fromArray(F, gates, gg, m));
-        FloatVector o = sigmoid(FloatVector.fromArray(F, gates, go, m));
-        i.intoArray(gates, gi, m);
-        f.intoArray(gates, gf, m);
-        g.intoArray(gates, gg, m);
-        o.intoArray(gates, go, m);
-        FloatVector cv = f.fma(FloatVector.fromArray(F, cPrev, cPrevOff + s0 + j, m), i.mul(g));
-        FloatVector tc = tanh(cv);
-        cv.intoArray(c, cOff + s0 + j, m);
-        tc.intoArray(tanhC, tanhCOff + s0 + j, m);
-        o.mul(tc).intoArray(h, hOff + s0 + j, m);
+        lstmForwardTail(h, hOff, c, cOff, tanhC, tanhCOff, gates, gatesOff, cPrev, cPrevOff, r, j,
+            hidden);
       }
+    }
+  }
+
+  /** The last units (fewer than a vector) of row r of {@link #lstmForward}. */
+  private static void lstmForwardTail(float[] h, int hOff, float[] c, int cOff, float[] tanhC,
+      int tanhCOff, float[] gates, int gatesOff, float[] cPrev, int cPrevOff, int r, int j,
+      int hidden) {
+    int g0 = gatesOff + r * 4 * hidden;
+    int s0 = r * hidden;
+    for (; j < hidden; j++) {
+      int gi = g0 + j;
+      int gf = gi + hidden;
+      int gg = gf + hidden;
+      int go = gg + hidden;
+      float i = sigmoid(gates[gi]);
+      float f = sigmoid(gates[gf]);
+      float g = tanh(gates[gg]);
+      float o = sigmoid(gates[go]);
+      gates[gi] = i;
+      gates[gf] = f;
+      gates[gg] = g;
+      gates[go] = o;
+      float cv = Math.fma(f, cPrev[cPrevOff + s0 + j], i * g);
+      float tc = tanh(cv);
+      c[cOff + s0 + j] = cv;
+      tanhC[tanhCOff + s0 + j] = tc;
+      h[hOff + s0 + j] = o * tc;
     }
   }
 
@@ -124,22 +156,32 @@ final class SimdRecurrent implements RecurrentKernels {
         dC.mul(f).intoArray(dc, dcOff + s0 + j);
       }
       if (j < hidden) {
-        VectorMask<Float> m = F.indexInRange(j, hidden);
-        FloatVector i = FloatVector.fromArray(F, gates, g0 + j, m);
-        FloatVector f = FloatVector.fromArray(F, gates, g0 + hidden + j, m);
-        FloatVector g = FloatVector.fromArray(F, gates, g0 + 2 * hidden + j, m);
-        FloatVector o = FloatVector.fromArray(F, gates, g0 + 3 * hidden + j, m);
-        FloatVector tc = FloatVector.fromArray(F, tanhC, tanhCOff + s0 + j, m);
-        FloatVector dhv = FloatVector.fromArray(F, dh, dhOff + s0 + j, m);
-        FloatVector dC = dhv.mul(o).fma(dTanh(tc),
-            FloatVector.fromArray(F, dc, dcOff + s0 + j, m));
-        dC.mul(g).mul(dSigmoid(i)).intoArray(dGates, d0 + j, m);
-        dC.mul(FloatVector.fromArray(F, cPrev, cPrevOff + s0 + j, m)).mul(dSigmoid(f))
-            .intoArray(dGates, d0 + hidden + j, m);
-        dC.mul(i).mul(dTanh(g)).intoArray(dGates, d0 + 2 * hidden + j, m);
-        dhv.mul(tc).mul(dSigmoid(o)).intoArray(dGates, d0 + 3 * hidden + j, m);
-        dC.mul(f).intoArray(dc, dcOff + s0 + j, m);
+        lstmBackwardTail(dGates, dGatesOff, dc, dcOff, dh, dhOff, gates, gatesOff, tanhC, tanhCOff,
+            cPrev, cPrevOff, r, j, hidden);
       }
+    }
+  }
+
+  /** The last units (fewer than a vector) of row r of {@link #lstmBackward}. */
+  private static void lstmBackwardTail(float[] dGates, int dGatesOff, float[] dc, int dcOff,
+      float[] dh, int dhOff, float[] gates, int gatesOff, float[] tanhC, int tanhCOff,
+      float[] cPrev, int cPrevOff, int r, int j, int hidden) {
+    int g0 = gatesOff + r * 4 * hidden;
+    int d0 = dGatesOff + r * 4 * hidden;
+    int s0 = r * hidden;
+    for (; j < hidden; j++) {
+      float i = gates[g0 + j];
+      float f = gates[g0 + hidden + j];
+      float g = gates[g0 + 2 * hidden + j];
+      float o = gates[g0 + 3 * hidden + j];
+      float tc = tanhC[tanhCOff + s0 + j];
+      float dhv = dh[dhOff + s0 + j];
+      float dC = Math.fma(dhv * o, dTanh(tc), dc[dcOff + s0 + j]);
+      dGates[d0 + j] = dC * g * dSigmoid(i);
+      dGates[d0 + hidden + j] = dC * cPrev[cPrevOff + s0 + j] * dSigmoid(f);
+      dGates[d0 + 2 * hidden + j] = dC * i * dTanh(g);
+      dGates[d0 + 3 * hidden + j] = dhv * tc * dSigmoid(o);
+      dc[dcOff + s0 + j] = dC * f;
     }
   }
 
@@ -169,21 +211,28 @@ final class SimdRecurrent implements RecurrentKernels {
             .intoArray(h, hOff + s0 + j);
       }
       if (j < hidden) {
-        VectorMask<Float> m = F.indexInRange(j, hidden);
-        FloatVector r = sigmoid(FloatVector.fromArray(F, gates, g0 + j, m)
-            .add(FloatVector.fromArray(F, hh, q0 + j, m)));
-        FloatVector z = sigmoid(FloatVector.fromArray(F, gates, g0 + hidden + j, m)
-            .add(FloatVector.fromArray(F, hh, q0 + hidden + j, m)));
-        FloatVector s = FloatVector.fromArray(F, hh, q0 + 2 * hidden + j, m)
-            .add(FloatVector.fromArray(F, bhn, bhnOff + j, m));
-        FloatVector n = tanh(r.fma(s, FloatVector.fromArray(F, gates, g0 + 2 * hidden + j, m)));
-        r.intoArray(gates, g0 + j, m);
-        z.intoArray(gates, g0 + hidden + j, m);
-        n.intoArray(gates, g0 + 2 * hidden + j, m);
-        s.intoArray(hh, q0 + 2 * hidden + j, m);
-        z.fma(FloatVector.fromArray(F, hPrev, hPrevOff + s0 + j, m).sub(n), n)
-            .intoArray(h, hOff + s0 + j, m);
+        gruForwardTail(h, hOff, gates, gatesOff, hh, hhOff, bhn, bhnOff, hPrev, hPrevOff, row, j,
+            hidden);
       }
+    }
+  }
+
+  /** The last units (fewer than a vector) of row row of {@link #gruForward}. */
+  private static void gruForwardTail(float[] h, int hOff, float[] gates, int gatesOff, float[] hh,
+      int hhOff, float[] bhn, int bhnOff, float[] hPrev, int hPrevOff, int row, int j, int hidden) {
+    int g0 = gatesOff + row * 3 * hidden;
+    int q0 = hhOff + row * 3 * hidden;
+    int s0 = row * hidden;
+    for (; j < hidden; j++) {
+      float r = sigmoid(gates[g0 + j] + hh[q0 + j]);
+      float z = sigmoid(gates[g0 + hidden + j] + hh[q0 + hidden + j]);
+      float s = hh[q0 + 2 * hidden + j] + bhn[bhnOff + j];
+      float n = tanh(Math.fma(r, s, gates[g0 + 2 * hidden + j]));
+      gates[g0 + j] = r;
+      gates[g0 + hidden + j] = z;
+      gates[g0 + 2 * hidden + j] = n;
+      hh[q0 + 2 * hidden + j] = s;
+      h[hOff + s0 + j] = Math.fma(z, hPrev[hPrevOff + s0 + j] - n, n);
     }
   }
 
@@ -219,25 +268,38 @@ final class SimdRecurrent implements RecurrentKernels {
             .intoArray(dhPrev, dhPrevOff + s0 + j);
       }
       if (j < hidden) {
-        VectorMask<Float> m = F.indexInRange(j, hidden);
-        FloatVector r = FloatVector.fromArray(F, gates, g0 + j, m);
-        FloatVector z = FloatVector.fromArray(F, gates, g0 + hidden + j, m);
-        FloatVector n = FloatVector.fromArray(F, gates, g0 + 2 * hidden + j, m);
-        FloatVector s = FloatVector.fromArray(F, hh, q0 + 2 * hidden + j, m);
-        FloatVector hp = FloatVector.fromArray(F, hPrev, hPrevOff + s0 + j, m);
-        FloatVector dhv = FloatVector.fromArray(F, dh, dhOff + s0 + j, m);
-        FloatVector dPreN = dhv.mul(z.neg().add(1f)).mul(dTanh(n));
-        FloatVector dPreZ = dhv.mul(hp.sub(n)).mul(dSigmoid(z));
-        FloatVector dPreR = dPreN.mul(s).mul(dSigmoid(r));
-        dPreR.intoArray(dGates, d0 + j, m);
-        dPreZ.intoArray(dGates, d0 + hidden + j, m);
-        dPreN.intoArray(dGates, d0 + 2 * hidden + j, m);
-        dPreR.intoArray(dHh, e0 + j, m);
-        dPreZ.intoArray(dHh, e0 + hidden + j, m);
-        dPreN.mul(r).intoArray(dHh, e0 + 2 * hidden + j, m);
-        dhv.fma(z, FloatVector.fromArray(F, dhPrev, dhPrevOff + s0 + j, m))
-            .intoArray(dhPrev, dhPrevOff + s0 + j, m);
+        gruBackwardTail(dGates, dGatesOff, dHh, dHhOff, dhPrev, dhPrevOff, dh, dhOff, gates,
+            gatesOff, hh, hhOff, hPrev, hPrevOff, row, j, hidden);
       }
+    }
+  }
+
+  /** The last units (fewer than a vector) of row row of {@link #gruBackward}. */
+  private static void gruBackwardTail(float[] dGates, int dGatesOff, float[] dHh, int dHhOff,
+      float[] dhPrev, int dhPrevOff, float[] dh, int dhOff, float[] gates, int gatesOff, float[] hh,
+      int hhOff, float[] hPrev, int hPrevOff, int row, int j, int hidden) {
+    int g0 = gatesOff + row * 3 * hidden;
+    int q0 = hhOff + row * 3 * hidden;
+    int d0 = dGatesOff + row * 3 * hidden;
+    int e0 = dHhOff + row * 3 * hidden;
+    int s0 = row * hidden;
+    for (; j < hidden; j++) {
+      float r = gates[g0 + j];
+      float z = gates[g0 + hidden + j];
+      float n = gates[g0 + 2 * hidden + j];
+      float s = hh[q0 + 2 * hidden + j];
+      float hp = hPrev[hPrevOff + s0 + j];
+      float dhv = dh[dhOff + s0 + j];
+      float dPreN = dhv * (-z + 1f) * dTanh(n);
+      float dPreZ = dhv * (hp - n) * dSigmoid(z);
+      float dPreR = dPreN * s * dSigmoid(r);
+      dGates[d0 + j] = dPreR;
+      dGates[d0 + hidden + j] = dPreZ;
+      dGates[d0 + 2 * hidden + j] = dPreN;
+      dHh[e0 + j] = dPreR;
+      dHh[e0 + hidden + j] = dPreZ;
+      dHh[e0 + 2 * hidden + j] = dPreN * r;
+      dhPrev[dhPrevOff + s0 + j] = Math.fma(dhv, z, dhPrev[dhPrevOff + s0 + j]);
     }
   }
 
@@ -257,14 +319,21 @@ final class SimdRecurrent implements RecurrentKernels {
         r.mul(FloatVector.fromArray(F, hPrev, hPrevOff + s0 + j)).intoArray(rh, rhOff + s0 + j);
       }
       if (j < hidden) {
-        VectorMask<Float> m = F.indexInRange(j, hidden);
-        FloatVector r = sigmoid(FloatVector.fromArray(F, gates, g0 + j, m));
-        r.intoArray(gates, g0 + j, m);
-        sigmoid(FloatVector.fromArray(F, gates, g0 + hidden + j, m))
-            .intoArray(gates, g0 + hidden + j, m);
-        r.mul(FloatVector.fromArray(F, hPrev, hPrevOff + s0 + j, m))
-            .intoArray(rh, rhOff + s0 + j, m);
+        gruChoResetTail(rh, rhOff, gates, gatesOff, hPrev, hPrevOff, row, j, hidden);
       }
+    }
+  }
+
+  /** The last units (fewer than a vector) of row row of {@link #gruChoReset}. */
+  private static void gruChoResetTail(float[] rh, int rhOff, float[] gates, int gatesOff,
+      float[] hPrev, int hPrevOff, int row, int j, int hidden) {
+    int g0 = gatesOff + row * 3 * hidden;
+    int s0 = row * hidden;
+    for (; j < hidden; j++) {
+      float r = sigmoid(gates[g0 + j]);
+      gates[g0 + j] = r;
+      gates[g0 + hidden + j] = sigmoid(gates[g0 + hidden + j]);
+      rh[rhOff + s0 + j] = r * hPrev[hPrevOff + s0 + j];
     }
   }
 
@@ -285,13 +354,22 @@ final class SimdRecurrent implements RecurrentKernels {
         z.fma(n.sub(hp), hp).intoArray(h, hOff + s0 + j);
       }
       if (j < hidden) {
-        VectorMask<Float> m = F.indexInRange(j, hidden);
-        FloatVector z = FloatVector.fromArray(F, gates, g0 + hidden + j, m);
-        FloatVector n = tanh(FloatVector.fromArray(F, gates, g0 + 2 * hidden + j, m));
-        n.intoArray(gates, g0 + 2 * hidden + j, m);
-        FloatVector hp = FloatVector.fromArray(F, hPrev, hPrevOff + s0 + j, m);
-        z.fma(n.sub(hp), hp).intoArray(h, hOff + s0 + j, m);
+        gruChoOutputTail(h, hOff, gates, gatesOff, hPrev, hPrevOff, row, j, hidden);
       }
+    }
+  }
+
+  /** The last units (fewer than a vector) of row row of {@link #gruChoOutput}. */
+  private static void gruChoOutputTail(float[] h, int hOff, float[] gates, int gatesOff,
+      float[] hPrev, int hPrevOff, int row, int j, int hidden) {
+    int g0 = gatesOff + row * 3 * hidden;
+    int s0 = row * hidden;
+    for (; j < hidden; j++) {
+      float z = gates[g0 + hidden + j];
+      float n = tanh(gates[g0 + 2 * hidden + j]);
+      gates[g0 + 2 * hidden + j] = n;
+      float hp = hPrev[hPrevOff + s0 + j];
+      h[hOff + s0 + j] = Math.fma(z, n - hp, hp);
     }
   }
 
@@ -316,16 +394,27 @@ final class SimdRecurrent implements RecurrentKernels {
             .intoArray(dhPrev, dhPrevOff + s0 + j);
       }
       if (j < hidden) {
-        VectorMask<Float> m = F.indexInRange(j, hidden);
-        FloatVector z = FloatVector.fromArray(F, gates, g0 + hidden + j, m);
-        FloatVector n = FloatVector.fromArray(F, gates, g0 + 2 * hidden + j, m);
-        FloatVector hp = FloatVector.fromArray(F, hPrev, hPrevOff + s0 + j, m);
-        FloatVector dhv = FloatVector.fromArray(F, dh, dhOff + s0 + j, m);
-        dhv.mul(n.sub(hp)).mul(dSigmoid(z)).intoArray(dGates, d0 + hidden + j, m);
-        dhv.mul(z).mul(dTanh(n)).intoArray(dGates, d0 + 2 * hidden + j, m);
-        dhv.fma(z.neg().add(1f), FloatVector.fromArray(F, dhPrev, dhPrevOff + s0 + j, m))
-            .intoArray(dhPrev, dhPrevOff + s0 + j, m);
+        gruChoOutputBackwardTail(dGates, dGatesOff, dhPrev, dhPrevOff, dh, dhOff, gates, gatesOff,
+            hPrev, hPrevOff, row, j, hidden);
       }
+    }
+  }
+
+  /** The last units (fewer than a vector) of row row of {@link #gruChoOutputBackward}. */
+  private static void gruChoOutputBackwardTail(float[] dGates, int dGatesOff, float[] dhPrev,
+      int dhPrevOff, float[] dh, int dhOff, float[] gates, int gatesOff, float[] hPrev,
+      int hPrevOff, int row, int j, int hidden) {
+    int g0 = gatesOff + row * 3 * hidden;
+    int d0 = dGatesOff + row * 3 * hidden;
+    int s0 = row * hidden;
+    for (; j < hidden; j++) {
+      float z = gates[g0 + hidden + j];
+      float n = gates[g0 + 2 * hidden + j];
+      float hp = hPrev[hPrevOff + s0 + j];
+      float dhv = dh[dhOff + s0 + j];
+      dGates[d0 + hidden + j] = dhv * (n - hp) * dSigmoid(z);
+      dGates[d0 + 2 * hidden + j] = dhv * z * dTanh(n);
+      dhPrev[dhPrevOff + s0 + j] = Math.fma(dhv, -z + 1f, dhPrev[dhPrevOff + s0 + j]);
     }
   }
 
@@ -348,14 +437,24 @@ final class SimdRecurrent implements RecurrentKernels {
             .intoArray(dhPrev, dhPrevOff + s0 + j);
       }
       if (j < hidden) {
-        VectorMask<Float> m = F.indexInRange(j, hidden);
-        FloatVector r = FloatVector.fromArray(F, gates, g0 + j, m);
-        FloatVector d = FloatVector.fromArray(F, dRh, dRhOff + s0 + j, m);
-        d.mul(FloatVector.fromArray(F, hPrev, hPrevOff + s0 + j, m)).mul(dSigmoid(r))
-            .intoArray(dGates, d0 + j, m);
-        d.fma(r, FloatVector.fromArray(F, dhPrev, dhPrevOff + s0 + j, m))
-            .intoArray(dhPrev, dhPrevOff + s0 + j, m);
+        gruChoResetBackwardTail(dGates, dGatesOff, dhPrev, dhPrevOff, dRh, dRhOff, gates, gatesOff,
+            hPrev, hPrevOff, row, j, hidden);
       }
+    }
+  }
+
+  /** The last units (fewer than a vector) of row row of {@link #gruChoResetBackward}. */
+  private static void gruChoResetBackwardTail(float[] dGates, int dGatesOff, float[] dhPrev,
+      int dhPrevOff, float[] dRh, int dRhOff, float[] gates, int gatesOff, float[] hPrev,
+      int hPrevOff, int row, int j, int hidden) {
+    int g0 = gatesOff + row * 3 * hidden;
+    int d0 = dGatesOff + row * 3 * hidden;
+    int s0 = row * hidden;
+    for (; j < hidden; j++) {
+      float r = gates[g0 + j];
+      float d = dRh[dRhOff + s0 + j];
+      dGates[d0 + j] = d * hPrev[hPrevOff + s0 + j] * dSigmoid(r);
+      dhPrev[dhPrevOff + s0 + j] = Math.fma(d, r, dhPrev[dhPrevOff + s0 + j]);
     }
   }
 
@@ -365,9 +464,8 @@ final class SimdRecurrent implements RecurrentKernels {
     for (int bound = F.loopBound(n); i < bound; i += L) {
       tanh(FloatVector.fromArray(F, pre, preOff + i)).intoArray(h, hOff + i);
     }
-    if (i < n) {
-      VectorMask<Float> m = F.indexInRange(i, n);
-      tanh(FloatVector.fromArray(F, pre, preOff + i, m)).intoArray(h, hOff + i, m);
+    for (; i < n; i++) {
+      h[hOff + i] = tanh(pre[preOff + i]);
     }
   }
 
@@ -379,10 +477,8 @@ final class SimdRecurrent implements RecurrentKernels {
       FloatVector.fromArray(F, dh, dhOff + i).mul(dTanh(FloatVector.fromArray(F, h, hOff + i)))
           .intoArray(dPre, dPreOff + i);
     }
-    if (i < n) {
-      VectorMask<Float> m = F.indexInRange(i, n);
-      FloatVector.fromArray(F, dh, dhOff + i, m)
-          .mul(dTanh(FloatVector.fromArray(F, h, hOff + i, m))).intoArray(dPre, dPreOff + i, m);
+    for (; i < n; i++) {
+      dPre[dPreOff + i] = dh[dhOff + i] * dTanh(h[hOff + i]);
     }
   }
 }
