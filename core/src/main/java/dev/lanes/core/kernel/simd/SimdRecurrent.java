@@ -7,9 +7,15 @@ import dev.lanes.core.kernel.RecurrentKernels;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The gate math of the recurrent cells on the Vector API: per sample, one pass over the H units
- * in whole vectors (and a scalar loop for the last H mod L), with every gate of a unit computed
- * from registers (the G gates of a unit are H apart in a row, so each is one more load).
+ * The gate math of the recurrent cells on the Vector API: per sample, short passes over the
+ * sample's row of gates (4H or 3H floats, in L1), each in whole vectors and a scalar loop for
+ * the last H mod L. A forward step is one pass per nonlinearity: σ over the LSTM's [i | f] and
+ * o blocks, tanh over g, then c, tanh(c) and h in one more; the GRU's σ over [r | z] of x + hh,
+ * then n and h. They were one fused loop, but with {@link VectorMath#exp} (some 40 vector
+ * operations) five exps in one method exceeded C2's inlining budget ("NodeCountInliningCutoff"):
+ * the helpers taking vectors were left as calls, every vector was boxed, and an LSTM step
+ * allocated 16 MB. Each pass now holds one exp, in a method of its own that takes no vectors.
+ * The backward steps, without exp, stay one loop each.
  *
  * <p>exp is {@link VectorMath#exp}: the same bits before and after C2 compiles it, unlike the
  * Vector API's EXP, so a training run repeats exactly. tanh is computed as
@@ -74,61 +80,73 @@ final class SimdRecurrent implements RecurrentKernels {
   @Override
   public void lstmForward(float[] h, int hOff, float[] c, int cOff, float[] tanhC, int tanhCOff,
       float[] gates, int gatesOff, float[] cPrev, int cPrevOff, int rows, int hidden) {
-    int bound = F.loopBound(hidden);
     for (int r = 0; r < rows; r++) {
       int g0 = gatesOff + r * 4 * hidden;
       int s0 = r * hidden;
-      int j = 0;
-      for (; j < bound; j += L) {
-        int gi = g0 + j;
-        int gf = gi + hidden;
-        int gg = gf + hidden;
-        int go = gg + hidden;
-        FloatVector i = sigmoid(FloatVector.fromArray(F, gates, gi));
-        FloatVector f = sigmoid(FloatVector.fromArray(F, gates, gf));
-        FloatVector g = tanh(FloatVector.fromArray(F, gates, gg));
-        FloatVector o = sigmoid(FloatVector.fromArray(F, gates, go));
-        i.intoArray(gates, gi);
-        f.intoArray(gates, gf);
-        g.intoArray(gates, gg);
-        o.intoArray(gates, go);
-        FloatVector cv = f.fma(FloatVector.fromArray(F, cPrev, cPrevOff + s0 + j), i.mul(g));
-        FloatVector tc = tanh(cv);
-        cv.intoArray(c, cOff + s0 + j);
-        tc.intoArray(tanhC, tanhCOff + s0 + j);
-        o.mul(tc).intoArray(h, hOff + s0 + j);
-      }
-      if (j < hidden) {
-        lstmForwardTail(h, hOff, c, cOff, tanhC, tanhCOff, gates, gatesOff, cPrev, cPrevOff, r, j,
-            hidden);
-      }
+      sigmoidInPlace(gates, g0, 2 * hidden);           // i and f, side by side
+      tanhInPlace(gates, g0 + 2 * hidden, hidden);     // g
+      sigmoidInPlace(gates, g0 + 3 * hidden, hidden);  // o
+      lstmCell(h, hOff + s0, c, cOff + s0, tanhC, tanhCOff + s0, gates, g0, cPrev,
+          cPrevOff + s0, hidden);
     }
   }
 
-  /** The last units (fewer than a vector) of row r of {@link #lstmForward}. */
-  private static void lstmForwardTail(float[] h, int hOff, float[] c, int cOff, float[] tanhC,
-      int tanhCOff, float[] gates, int gatesOff, float[] cPrev, int cPrevOff, int r, int j,
-      int hidden) {
-    int g0 = gatesOff + r * 4 * hidden;
-    int s0 = r * hidden;
+  /** One sample's c = f ⊙ cPrev + i ⊙ g, tanh(c) and h = o ⊙ tanh(c), from activated gates. */
+  private static void lstmCell(float[] h, int hAt, float[] c, int cAt, float[] tanhC, int tcAt,
+      float[] gates, int g0, float[] cPrev, int cpAt, int hidden) {
+    int j = 0;
+    for (int bound = F.loopBound(hidden); j < bound; j += L) {
+      FloatVector i = FloatVector.fromArray(F, gates, g0 + j);
+      FloatVector f = FloatVector.fromArray(F, gates, g0 + hidden + j);
+      FloatVector g = FloatVector.fromArray(F, gates, g0 + 2 * hidden + j);
+      FloatVector o = FloatVector.fromArray(F, gates, g0 + 3 * hidden + j);
+      FloatVector cv = f.fma(FloatVector.fromArray(F, cPrev, cpAt + j), i.mul(g));
+      FloatVector tc = tanh(cv);
+      cv.intoArray(c, cAt + j);
+      tc.intoArray(tanhC, tcAt + j);
+      o.mul(tc).intoArray(h, hAt + j);
+    }
     for (; j < hidden; j++) {
-      int gi = g0 + j;
-      int gf = gi + hidden;
-      int gg = gf + hidden;
-      int go = gg + hidden;
-      float i = sigmoid(gates[gi]);
-      float f = sigmoid(gates[gf]);
-      float g = tanh(gates[gg]);
-      float o = sigmoid(gates[go]);
-      gates[gi] = i;
-      gates[gf] = f;
-      gates[gg] = g;
-      gates[go] = o;
-      float cv = Math.fma(f, cPrev[cPrevOff + s0 + j], i * g);
+      float cv = Math.fma(gates[g0 + hidden + j], cPrev[cpAt + j],
+          gates[g0 + j] * gates[g0 + 2 * hidden + j]);
       float tc = tanh(cv);
-      c[cOff + s0 + j] = cv;
-      tanhC[tanhCOff + s0 + j] = tc;
-      h[hOff + s0 + j] = o * tc;
+      c[cAt + j] = cv;
+      tanhC[tcAt + j] = tc;
+      h[hAt + j] = gates[g0 + 3 * hidden + j] * tc;
+    }
+  }
+
+  /** a[off, off + n) ← σ(a). */
+  private static void sigmoidInPlace(float[] a, int off, int n) {
+    int i = 0;
+    for (int bound = F.loopBound(n); i < bound; i += L) {
+      sigmoid(FloatVector.fromArray(F, a, off + i)).intoArray(a, off + i);
+    }
+    for (; i < n; i++) {
+      a[off + i] = sigmoid(a[off + i]);
+    }
+  }
+
+  /** a[off, off + n) ← tanh(a). */
+  private static void tanhInPlace(float[] a, int off, int n) {
+    int i = 0;
+    for (int bound = F.loopBound(n); i < bound; i += L) {
+      tanh(FloatVector.fromArray(F, a, off + i)).intoArray(a, off + i);
+    }
+    for (; i < n; i++) {
+      a[off + i] = tanh(a[off + i]);
+    }
+  }
+
+  /** a[aOff, aOff + n) ← σ(a + b). */
+  private static void sigmoidOfSum(float[] a, int aOff, float[] b, int bOff, int n) {
+    int i = 0;
+    for (int bound = F.loopBound(n); i < bound; i += L) {
+      sigmoid(FloatVector.fromArray(F, a, aOff + i).add(FloatVector.fromArray(F, b, bOff + i)))
+          .intoArray(a, aOff + i);
+    }
+    for (; i < n; i++) {
+      a[aOff + i] = sigmoid(a[aOff + i] + b[bOff + i]);
     }
   }
 
@@ -190,51 +208,36 @@ final class SimdRecurrent implements RecurrentKernels {
   @Override
   public void gruForward(float[] h, int hOff, float[] gates, int gatesOff, float[] hh, int hhOff,
       float[] bhn, int bhnOff, float[] hPrev, int hPrevOff, int rows, int hidden) {
-    int bound = F.loopBound(hidden);
     for (int row = 0; row < rows; row++) {
       int g0 = gatesOff + row * 3 * hidden;
       int q0 = hhOff + row * 3 * hidden;
       int s0 = row * hidden;
-      int j = 0;
-      for (; j < bound; j += L) {
-        FloatVector r = sigmoid(FloatVector.fromArray(F, gates, g0 + j)
-            .add(FloatVector.fromArray(F, hh, q0 + j)));
-        FloatVector z = sigmoid(FloatVector.fromArray(F, gates, g0 + hidden + j)
-            .add(FloatVector.fromArray(F, hh, q0 + hidden + j)));
-        FloatVector s = FloatVector.fromArray(F, hh, q0 + 2 * hidden + j)
-            .add(FloatVector.fromArray(F, bhn, bhnOff + j));
-        FloatVector n = tanh(r.fma(s, FloatVector.fromArray(F, gates, g0 + 2 * hidden + j)));
-        r.intoArray(gates, g0 + j);
-        z.intoArray(gates, g0 + hidden + j);
-        n.intoArray(gates, g0 + 2 * hidden + j);
-        s.intoArray(hh, q0 + 2 * hidden + j);
-        // (1 − z)·n + z·hPrev = n + z·(hPrev − n)
-        z.fma(FloatVector.fromArray(F, hPrev, hPrevOff + s0 + j).sub(n), n)
-            .intoArray(h, hOff + s0 + j);
-      }
-      if (j < hidden) {
-        gruForwardTail(h, hOff, gates, gatesOff, hh, hhOff, bhn, bhnOff, hPrev, hPrevOff, row, j,
-            hidden);
-      }
+      sigmoidOfSum(gates, g0, hh, q0, 2 * hidden); // r and z, side by side
+      gruCandidate(h, hOff + s0, gates, g0, hh, q0, bhn, bhnOff, hPrev, hPrevOff + s0, hidden);
     }
   }
 
-  /** The last units (fewer than a vector) of row row of {@link #gruForward}. */
-  private static void gruForwardTail(float[] h, int hOff, float[] gates, int gatesOff, float[] hh,
-      int hhOff, float[] bhn, int bhnOff, float[] hPrev, int hPrevOff, int row, int j, int hidden) {
-    int g0 = gatesOff + row * 3 * hidden;
-    int q0 = hhOff + row * 3 * hidden;
-    int s0 = row * hidden;
+  /** One sample's s = hh_n + b_hn, n = tanh(x_n + r ⊙ s), h = (1 − z) ⊙ n + z ⊙ hPrev. */
+  private static void gruCandidate(float[] h, int hAt, float[] gates, int g0, float[] hh, int q0,
+      float[] bhn, int bhnOff, float[] hPrev, int hpAt, int hidden) {
+    int j = 0;
+    for (int bound = F.loopBound(hidden); j < bound; j += L) {
+      FloatVector r = FloatVector.fromArray(F, gates, g0 + j);
+      FloatVector z = FloatVector.fromArray(F, gates, g0 + hidden + j);
+      FloatVector s = FloatVector.fromArray(F, hh, q0 + 2 * hidden + j)
+          .add(FloatVector.fromArray(F, bhn, bhnOff + j));
+      FloatVector n = tanh(r.fma(s, FloatVector.fromArray(F, gates, g0 + 2 * hidden + j)));
+      n.intoArray(gates, g0 + 2 * hidden + j);
+      s.intoArray(hh, q0 + 2 * hidden + j);
+      // (1 − z)·n + z·hPrev = n + z·(hPrev − n)
+      z.fma(FloatVector.fromArray(F, hPrev, hpAt + j).sub(n), n).intoArray(h, hAt + j);
+    }
     for (; j < hidden; j++) {
-      float r = sigmoid(gates[g0 + j] + hh[q0 + j]);
-      float z = sigmoid(gates[g0 + hidden + j] + hh[q0 + hidden + j]);
       float s = hh[q0 + 2 * hidden + j] + bhn[bhnOff + j];
-      float n = tanh(Math.fma(r, s, gates[g0 + 2 * hidden + j]));
-      gates[g0 + j] = r;
-      gates[g0 + hidden + j] = z;
+      float n = tanh(Math.fma(gates[g0 + j], s, gates[g0 + 2 * hidden + j]));
       gates[g0 + 2 * hidden + j] = n;
       hh[q0 + 2 * hidden + j] = s;
-      h[hOff + s0 + j] = Math.fma(z, hPrev[hPrevOff + s0 + j] - n, n);
+      h[hAt + j] = Math.fma(gates[g0 + hidden + j], hPrev[hpAt + j] - n, n);
     }
   }
 
@@ -308,34 +311,24 @@ final class SimdRecurrent implements RecurrentKernels {
   @Override
   public void gruChoReset(float[] rh, int rhOff, float[] gates, int gatesOff, float[] hPrev,
       int hPrevOff, int rows, int hidden) {
-    int bound = F.loopBound(hidden);
     for (int row = 0; row < rows; row++) {
       int g0 = gatesOff + row * 3 * hidden;
       int s0 = row * hidden;
-      int j = 0;
-      for (; j < bound; j += L) {
-        FloatVector r = sigmoid(FloatVector.fromArray(F, gates, g0 + j));
-        r.intoArray(gates, g0 + j);
-        sigmoid(FloatVector.fromArray(F, gates, g0 + hidden + j))
-            .intoArray(gates, g0 + hidden + j);
-        r.mul(FloatVector.fromArray(F, hPrev, hPrevOff + s0 + j)).intoArray(rh, rhOff + s0 + j);
-      }
-      if (j < hidden) {
-        gruChoResetTail(rh, rhOff, gates, gatesOff, hPrev, hPrevOff, row, j, hidden);
-      }
+      sigmoidInPlace(gates, g0, 2 * hidden); // r and z, side by side
+      product(rh, rhOff + s0, gates, g0, hPrev, hPrevOff + s0, hidden); // rh = r ⊙ hPrev
     }
   }
 
-  /** The last units (fewer than a vector) of row row of {@link #gruChoReset}. */
-  private static void gruChoResetTail(float[] rh, int rhOff, float[] gates, int gatesOff,
-      float[] hPrev, int hPrevOff, int row, int j, int hidden) {
-    int g0 = gatesOff + row * 3 * hidden;
-    int s0 = row * hidden;
-    for (; j < hidden; j++) {
-      float r = sigmoid(gates[g0 + j]);
-      gates[g0 + j] = r;
-      gates[g0 + hidden + j] = sigmoid(gates[g0 + hidden + j]);
-      rh[rhOff + s0 + j] = r * hPrev[hPrevOff + s0 + j];
+  /** out[outOff, +n) ← a ⊙ b. */
+  private static void product(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff,
+      int n) {
+    int i = 0;
+    for (int bound = F.loopBound(n); i < bound; i += L) {
+      FloatVector.fromArray(F, a, aOff + i).mul(FloatVector.fromArray(F, b, bOff + i))
+          .intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = a[aOff + i] * b[bOff + i];
     }
   }
 
