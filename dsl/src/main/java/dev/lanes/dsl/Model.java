@@ -24,6 +24,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SequencedMap;
 import java.util.SplittableRandom;
 
@@ -49,6 +50,7 @@ public final class Model {
   private int[] predicted = new int[0];                    // argmax of a training batch
   private Loss loss;                                       // the last fit's, for evaluate
   private Tensor lastTrainingOutput;                       // the last training batch's output
+  private final Map<String, String> metadata = new LinkedHashMap<>(); // saved with the model
 
   private Model(Shape inputShape, List<LayerConfig> configs, List<String> names, long seed) {
     this.inputShape = inputShape;
@@ -134,6 +136,15 @@ public final class Model {
   }
 
   /** The number of trainable values. */
+  /**
+   * Free-form annotations that travel with the model in its file (under the safetensors
+   * metadata keys {@code user.<key>}): what data it was trained on, how inputs were scaled,
+   * class names. Mutable; keys and values must not be null.
+   */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
   public long parameterCount() {
     return params.stream().mapToLong(Param::size).sum();
   }

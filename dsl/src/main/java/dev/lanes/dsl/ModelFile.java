@@ -50,11 +50,14 @@ import java.util.Set;
  * of {@code {"name": ..., "config": {"type": ..., ...}}}). Recurrent layers' weights are named
  * as in PyTorch's one-layer {@code nn.LSTM}/{@code nn.GRU}/{@code nn.RNN}:
  * {@code <i>.weight_ih_l0}, {@code <i>.weight_hh_l0}, {@code <i>.bias_ih_l0}, {@code <i>.bias_hh_l0}.
+ * The model's own annotations ({@link Model#metadata()}) are stored as {@code user.<key>}.
  */
 final class ModelFile {
   static final String FORMAT = "1";
   /** A thousand-layer model's architecture takes well under this; its JSON tree stays small. */
   static final int MAX_ARCHITECTURE_CHARS = 1_000_000;
+  /** The metadata keys of {@link Model#metadata()}'s entries start with this. */
+  static final String USER_PREFIX = "user.";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ModelFile() {}
@@ -70,6 +73,7 @@ final class ModelFile {
     metadata.put("lanes.format", FORMAT);
     metadata.put("lanes.input", JSON.valueToTree(model.inputShape().dims()).toString());
     metadata.put("lanes.layers", layers.toString());
+    model.metadata().forEach((key, value) -> metadata.put(USER_PREFIX + key, value));
     SequencedMap<String, Tensor> tensors = new LinkedHashMap<>();
     model.state().forEach((name, p) -> tensors.put(name, p.value()));
     SafetensorsWriter.write(file, tensors, metadata);
@@ -150,6 +154,11 @@ final class ModelFile {
       }
       System.arraycopy(t.data(), t.offset(), p.value().data(), p.value().offset(), p.size());
     }
+    meta.forEach((key, value) -> {
+      if (key.startsWith(USER_PREFIX)) {
+        model.metadata().put(key.substring(USER_PREFIX.length()), value);
+      }
+    });
     return model;
   }
 

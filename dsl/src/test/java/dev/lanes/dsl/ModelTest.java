@@ -77,6 +77,28 @@ class ModelTest {
   }
 
   @Test
+  void metadataTravelsWithTheModelUnderUserKeys() throws Exception {
+    Model model = Sequential.input(4).dense(2).build(1);
+    model.metadata().put("dataset", "digits");
+    model.metadata().put("classes", "[\"a\", \"b\"]");
+    Path file = dir.resolve("meta.safetensors");
+    model.save(file);
+    assertEquals("digits", SafetensorsReader.read(file).metadata().get("user.dataset"));
+    Model loaded = Model.load(file);
+    assertEquals(model.metadata(), loaded.metadata());
+  }
+
+  @Test
+  void samplesReshapeAsAViewWithTheSameLabels() {
+    Dataset images = Dataset.ofLabels(Tensor.zeros(3, 1, 2, 4), new int[] {0, 1, 2}, 3);
+    Dataset rows = images.reshapeSamples(2, 4);
+    assertEquals(dev.lanes.core.Shape.of(2, 4), rows.sampleShape());
+    assertTrue(rows.features().data() == images.features().data());
+    assertEquals(2, rows.label(2));
+    assertThrows(IllegalArgumentException.class, () -> images.reshapeSamples(3, 3));
+  }
+
+  @Test
   void recurrentModelsSaveAndLoadWithPyTorchNames() throws Exception {
     Model model = Sequential.input(5, 3)
         .lstm(4).returnSequences().unitForgetBias()

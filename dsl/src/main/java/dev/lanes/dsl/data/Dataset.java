@@ -247,6 +247,20 @@ public final class Dataset {
         subset(Arrays.copyOfRange(order, firstSize, n)));
   }
 
+  /**
+   * A view with each sample reshaped to {@code sampleDims} (the same number of values), e.g.
+   * images (N, 1, 28, 28) as sequences of rows (N, 28, 28) for a recurrent model. -1 infers one
+   * size.
+   *
+   * @throws IllegalArgumentException if the sizes do not multiply to the sample's size
+   */
+  public Dataset reshapeSamples(int... sampleDims) {
+    int[] dims = new int[sampleDims.length + 1];
+    dims[0] = size();
+    System.arraycopy(sampleDims, 0, dims, 1, sampleDims.length);
+    return withFeatures(features.reshape(dims));
+  }
+
   /** A data set with the same labels or targets and the given features (N, ...). */
   Dataset withFeatures(Tensor newFeatures) {
     checkFeatures(newFeatures);
