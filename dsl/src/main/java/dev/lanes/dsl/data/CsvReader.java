@@ -67,7 +67,19 @@ public final class CsvReader {
 
   /** Reads the file: features (N, F) and labels, F being the column count minus one. */
   public Dataset read(Path path) throws IOException {
-    try (DataInput in = DataInput.open(path);
+    return read(DataInput.open(path));
+  }
+
+  /**
+   * Reads a stream (gzipped or not), such as a class-path resource; {@code name} is what
+   * messages call it. Closes the stream.
+   */
+  public Dataset read(java.io.InputStream stream, String name) throws IOException {
+    return read(DataInput.open(stream, name, Long.MAX_VALUE / DataInput.MAX_GZIP_RATIO));
+  }
+
+  private Dataset read(DataInput opened) throws IOException {
+    try (DataInput in = opened;
         // malformed bytes become U+FFFD, found line by line below: a decoder that reports
         // them would do so while filling its buffer, lines ahead of the one being parsed
         BufferedReader lines = new BufferedReader(new InputStreamReader(in,

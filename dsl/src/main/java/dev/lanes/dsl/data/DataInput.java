@@ -35,9 +35,16 @@ final class DataInput extends FilterInputStream {
   }
 
   static DataInput open(Path path) throws IOException {
-    String file = path.toString();
-    long size = Files.size(path);
-    BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+    return open(Files.newInputStream(path), path.toString(), Files.size(path));
+  }
+
+  /**
+   * A stream (a class-path resource, say) read as a file named {@code file}; {@code size} is
+   * its length in bytes, or {@code Long.MAX_VALUE / MAX_GZIP_RATIO} when unknown. Closes the
+   * stream if opening fails.
+   */
+  static DataInput open(InputStream stream, String file, long size) throws IOException {
+    BufferedInputStream raw = new BufferedInputStream(stream, 1 << 16);
     try {
       raw.mark(2);
       boolean gzip = raw.read() == 0x1F && raw.read() == 0x8B;

@@ -3,6 +3,7 @@ package dev.lanes.dsl.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanes.core.Shape;
 import java.io.IOException;
@@ -53,6 +54,19 @@ class CsvReaderTest {
     Dataset d = CsvReader.labelColumn(2).read(file);
     assertArrayEquals(new int[] {3, 1}, d.labels());
     assertEquals(4, d.numClasses());
+  }
+
+  @Test
+  void gzippedStreamIsReadLikeAFileAndNamedInMessages() throws IOException {
+    byte[] gz = IdxFiles.gzip("1,2,3\n4,5,1\n".getBytes(StandardCharsets.UTF_8));
+    Dataset d = CsvReader.labelColumn(-1).read(new java.io.ByteArrayInputStream(gz), "res.csv.gz");
+    assertEquals(2, d.size());
+    assertEquals(3, d.label(0));
+    byte[] ragged = IdxFiles.gzip("1,2,3\n4,5\n".getBytes(StandardCharsets.UTF_8));
+    DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader
+        .labelColumn(-1).read(new java.io.ByteArrayInputStream(ragged), "res.csv.gz"));
+    assertTrue(e.getMessage().contains("res.csv.gz") && e.getMessage().contains("line 2"),
+        e.getMessage());
   }
 
   @Test
