@@ -42,6 +42,16 @@ public final class Lanes {
     CommandLine cli = new CommandLine(root);
     cli.setOut(out);
     cli.setErr(err);
+    // picocli's own handler leaves out the usage when it has suggestions; always show both
+    cli.setParameterExceptionHandler((e, arguments) -> {
+      CommandLine where = e.getCommandLine();
+      PrintWriter w = where.getErr();
+      w.println(e.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, w);
+      where.usage(w);
+      w.flush();
+      return where.getCommandSpec().exitCodeOnInvalidInput();
+    });
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
       err.println(commandLine.getCommandName().equals("lanes") ? "lanes: " + message(e)
           : "lanes " + commandLine.getCommandName() + ": " + message(e));

@@ -36,7 +36,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "mlp, cnn, lstm, gru or resnet. Default: ${DEFAULT-VALUE}.")
   ModelZoo model;
 
-  @Option(names = "--epochs", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--epochs", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
   int epochs;
 
   @Option(names = "--batch", defaultValue = "64", paramLabel = "SIZE",
