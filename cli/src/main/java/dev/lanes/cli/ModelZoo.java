@@ -14,13 +14,14 @@ import picocli.CommandLine.TypeConversionException;
  * row by row, as H steps of C·W values.
  */
 enum ModelZoo {
-  /** flatten → dense 256 → relu → dropout 0.2 → dense 128 → relu → dense classes. */
-  MLP("mlp", "a two-hidden-layer perceptron (256, 128) with dropout"),
+  /** flatten → dense 256 → relu → dense 128 → relu → dense classes. */
+  MLP("mlp", "a perceptron with two hidden layers, 256 and 128"),
   /**
-   * conv 16 3×3 → relu → max pool 2 → conv 32 3×3 → relu → max pool 2 → dense 128 → relu →
-   * dropout 0.25 → dense classes (padding 1 keeps sizes before each pool).
+   * conv 16 3×3 → batch norm → relu → max pool 2 → conv 32 3×3 → batch norm → relu → max pool
+   * 2 → dense 128 → relu → dropout 0.2 → dense classes (padding 1 keeps sizes before each
+   * pool; the convolutions have no bias, which batch norm's shift replaces).
    */
-  CNN("cnn", "two 3x3 convolutions (16, 32 filters) with max pooling, dense 128"),
+  CNN("cnn", "two 3x3 convolutions (16, 32 filters) with batch norm and max pooling, dense 128"),
   /** LSTM 128 over the image rows → dense classes. */
   LSTM("lstm", "an LSTM (128 units) reading the image row by row"),
   /** GRU 128 (PyTorch's variant) over the image rows → dense classes. */
@@ -53,16 +54,16 @@ enum ModelZoo {
     return switch (this) {
       case MLP -> (sample.rank() > 1 ? Sequential.input(sample.dims()).flatten()
           : Sequential.input(sample.dims()))
-          .dense(256).relu().dropout(0.2f)
+          .dense(256).relu()
           .dense(128).relu()
           .dense(classes)
           .build(seed);
       case CNN -> {
         int[] chw = image(sample);
         yield Sequential.input(chw)
-            .conv2d(16, 3).padding(1).relu().maxPool2d(2)
-            .conv2d(32, 3).padding(1).relu().maxPool2d(2)
-            .flatten().dense(128).relu().dropout(0.25f)
+            .conv2d(16, 3).padding(1).noBias().batchNorm().relu().maxPool2d(2)
+            .conv2d(32, 3).padding(1).noBias().batchNorm().relu().maxPool2d(2)
+            .flatten().dense(128).relu().dropout(0.2f)
             .dense(classes)
             .build(seed);
       }

@@ -8,6 +8,7 @@ import dev.lanes.dsl.FitSettings;
 import dev.lanes.dsl.History;
 import dev.lanes.dsl.Model;
 import dev.lanes.dsl.data.Dataset;
+import dev.lanes.layers.optim.CosineAnnealing;
 import dev.lanes.layers.optim.LearningRateSchedule;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "mlp, cnn, lstm, gru or resnet. Default: ${DEFAULT-VALUE}.")
   ModelZoo model;
 
-  @Option(names = "--epochs", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--epochs", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
   int epochs;
 
   @Option(names = "--batch", defaultValue = "64", paramLabel = "SIZE",
@@ -47,9 +48,14 @@ final class TrainCommand implements Callable<Integer> {
       description = "adam, adamw, sgd (momentum 0.9) or rmsprop. Default: ${DEFAULT-VALUE}.")
   OptimizerKind optimizer;
 
-  @Option(names = "--lr", defaultValue = "0.001", paramLabel = "RATE",
-      description = "Learning rate. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--lr", defaultValue = "0.002", paramLabel = "RATE",
+      description = "(Initial) learning rate. Default: ${DEFAULT-VALUE}.")
   float lr;
+
+  @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "cosine|constant",
+      description = "cosine: the rate falls along half a cosine to 0 at the last step (few"
+          + " epochs end well); constant: stays at --lr. Default: ${DEFAULT-VALUE}.")
+  String schedule;
 
   @Option(names = "--seed", defaultValue = "1",
       description = "Seeds the weights, dropout and shuffling. Default: ${DEFAULT-VALUE}.")
@@ -91,14 +97,14 @@ final class TrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "Training %s (%s, %,d parameters) on %s: %,d training and %,d test"
         + " samples, %d classes%n", model, model.description(), net.parameterCount(),
         loaded.name(), train.size(), test.size(), loaded.classNames().size());
-    out.printf(Locale.ROOT, "%s, batch %d, %s lr %s, %d epochs, seed %d; kernels %s, %d"
+    out.printf(Locale.ROOT, "%s, batch %d, %s lr %s (%s), %d epochs, seed %d; kernels %s, %d"
         + " thread%s%n", validation > 0 ? String.format(Locale.ROOT, "validation %.0f%%",
-            100 * validation) : "no validation", batch, optimizer, lr, epochs, seed,
+            100 * validation) : "no validation", batch, optimizer, lr, schedule, epochs, seed,
         KernelProvider.get().description(), threadCount, threadCount == 1 ? "" : "s");
     out.flush();
 
     FitSettings settings = FitSettings.create().epochs(epochs).batchSize(batch)
-        .optimizer(optimizer.create()).schedule(LearningRateSchedule.constant(lr))
+        .optimizer(optimizer.create()).schedule(schedule(train.size()))
         .shuffleSeed(seed)
         .listener(new ConsoleProgress(out, ConsoleProgress.terminalOrNull(), batch));
     if (validation > 0) {
@@ -145,6 +151,7 @@ final class TrainCommand implements Callable<Integer> {
           .put("seed", seed)
           .put("optimizer", optimizer.toString())
           .put("learning_rate", lr)
+          .put("schedule", schedule)
           .put("validation_fraction", validation)
           .put("parameters", net.parameterCount())
           .put("kernels", KernelProvider.get().description())
@@ -163,11 +170,24 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The learning rate per step; cosine spans every step of the run. */
+  private LearningRateSchedule schedule(int samples) {
+    if (schedule.equals("constant")) {
+      return LearningRateSchedule.constant(lr);
+    }
+    // fit keeps round((1 - validation)·N) samples for training
+    long trained = Math.round((1 - validation) * samples);
+    long steps = (long) epochs * ((trained + batch - 1) / batch);
+    return new CosineAnnealing(lr, (int) Math.min(Integer.MAX_VALUE, Math.max(1, steps)));
+  }
+
   /** Every bad value is reported before minutes of data loading and training. */
   private void checkOptions() {
     Usage.check(spec, epochs >= 1, "--epochs must be at least 1, got " + epochs);
     Usage.check(spec, batch >= 1, "--batch must be at least 1, got " + batch);
     Usage.check(spec, lr > 0 && Float.isFinite(lr), "--lr must be a positive number, got " + lr);
+    Usage.check(spec, schedule.equals("cosine") || schedule.equals("constant"),
+        "--schedule must be cosine or constant, got '" + schedule + "'");
     Usage.check(spec, validation >= 0 && validation < 1,
         "--validation must be in [0, 1), got " + validation);
     Usage.check(spec, patience == null || patience >= 1,
