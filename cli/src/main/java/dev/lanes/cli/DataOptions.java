@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /** The options that choose and read a data set, shared by train and evaluate. */
 final class DataOptions {
-  @Option(names = "--dataset", converter = DatasetKind.Converter.class,
+  @Option(names = "--dataset", converter = DatasetKind.Converter.class, paramLabel = "NAME",
       description = "digits (built in), fashion-mnist, mnist or csv. Default: digits for "
           + "train, the model's own data set for evaluate.")
   DatasetKind dataset;

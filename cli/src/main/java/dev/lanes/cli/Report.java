@@ -41,7 +41,10 @@ final class Report {
     return this;
   }
 
-  /** Per epoch: epoch, loss, accuracy, val_loss, val_accuracy, learning_rate, seconds, samples_per_second. */
+  /**
+   * Per epoch: epoch, loss, accuracy, val_loss, val_accuracy, learning_rate, seconds,
+   * samples_per_second.
+   */
   Report history(History history) {
     ArrayNode epochs = root.putArray("history");
     for (EpochMetrics m : history.epochs()) {

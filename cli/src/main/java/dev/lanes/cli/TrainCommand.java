@@ -34,10 +34,12 @@ final class TrainCommand implements Callable<Integer> {
   DataOptions data = new DataOptions();
 
   @Option(names = "--model", defaultValue = "cnn", converter = ModelZoo.Converter.class,
+      paramLabel = "NAME",
       description = "mlp, cnn, lstm, gru or resnet. Default: ${DEFAULT-VALUE}.")
   ModelZoo model;
 
-  @Option(names = "--epochs", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--epochs", defaultValue = "10", paramLabel = "N",
+      description = "Default: ${DEFAULT-VALUE}.")
   int epochs;
 
   @Option(names = "--batch", defaultValue = "64", paramLabel = "SIZE",
@@ -45,6 +47,7 @@ final class TrainCommand implements Callable<Integer> {
   int batch;
 
   @Option(names = "--optimizer", defaultValue = "adam", converter = OptimizerKind.Converter.class,
+      paramLabel = "NAME",
       description = "adam, adamw, sgd (momentum 0.9) or rmsprop. Default: ${DEFAULT-VALUE}.")
   OptimizerKind optimizer;
 
@@ -57,7 +60,7 @@ final class TrainCommand implements Callable<Integer> {
           + " epochs end well); constant: stays at --lr. Default: ${DEFAULT-VALUE}.")
   String schedule;
 
-  @Option(names = "--seed", defaultValue = "1",
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
       description = "Seeds the weights, dropout and shuffling. Default: ${DEFAULT-VALUE}.")
   long seed;
 

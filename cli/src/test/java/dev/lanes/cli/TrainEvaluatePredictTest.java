@@ -53,8 +53,8 @@ class TrainEvaluatePredictTest {
     assertTrue(out.contains("epoch 1/4  loss "), out);
     assertTrue(out.contains("epoch 4/4  loss "), out);
     assertTrue(out.contains("val_acc"), out);
-    assertTrue(out.matches("(?s).*test accuracy 0\\.\\d{4}, loss \\d+\\.\\d{4} \\(359 samples\\).*"),
-        out);
+    assertTrue(out.matches(
+        "(?s).*test accuracy 0\\.\\d{4}, loss \\d+\\.\\d{4} \\(359 samples\\).*"), out);
     assertTrue(out.contains("model saved to " + model), out);
     assertTrue(out.contains("learning curves written to "), out);
     assertTrue(out.contains("samples/s"), out);
@@ -129,8 +129,8 @@ class TrainEvaluatePredictTest {
     Files.writeString(csv, sb);
     Run run = Run.of("predict", "--model", model.toString(), "--limit", "1000", csv.toString());
     assertEquals(0, run.code(), run::toString);
-    Pattern line = Pattern.compile("#\\d+: (\\d) [01]\\.\\d{3}  \\d [01]\\.\\d{3}  \\d [01]\\.\\d{3}"
-        + "  \\(label (\\d)\\)");
+    Pattern line = Pattern.compile(
+        "#\\d+: (\\d) [01]\\.\\d{3}  \\d [01]\\.\\d{3}  \\d [01]\\.\\d{3}  \\(label (\\d)\\)");
     int rows = 0;
     int correct = 0;
     for (String l : run.out().split("\n")) {
@@ -180,7 +180,8 @@ class TrainEvaluatePredictTest {
     float[] x = test.features().data();
     List<String> cells = new ArrayList<>();
     for (int j = 0; j < 64; j++) {
-      cells.add(String.format(Locale.ROOT, "%d", Math.round(x[test.features().offset() + i * 64 + j] * 16)));
+      int pixel = Math.round(x[test.features().offset() + i * 64 + j] * 16);
+      cells.add(String.format(Locale.ROOT, "%d", pixel));
     }
     cells.add(String.valueOf(test.label(i)));
     return Files.writeString(dir.resolve("row" + i + ".csv"), String.join(",", cells) + "\n");
@@ -194,6 +195,6 @@ class TrainEvaluatePredictTest {
     assertEquals(0, zoo.code(), zoo::toString);
     String table = file.out().substring(file.out().indexOf("Layer (type)"));
     assertEquals(table, zoo.out().substring(zoo.out().indexOf("Layer (type)")));
-    assertTrue(table.contains("Trainable params: 22,602"), table);
+    assertTrue(table.contains("Trainable params: 22,650"), table);
   }
 }
