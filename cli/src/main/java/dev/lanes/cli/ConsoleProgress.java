@@ -55,7 +55,6 @@ final class ConsoleProgress implements TrainingListener {
         bar = new ProgressBarBuilder()
             .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
             .setInitialMax(batchesPerEpoch)
-            .setUnit(" batches", 1)
             .setStyle(ProgressBarStyle.ASCII)
             .setUpdateIntervalMillis(200)
             .setConsumer(new ConsoleProgressBarConsumer(terminal))
@@ -65,7 +64,8 @@ final class ConsoleProgress implements TrainingListener {
     if (bar != null) {
       double seconds = (System.nanoTime() - epochStart) / 1e9;
       bar.stepTo(batch);
-      bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f acc %.4f %,.0f samples/s",
+      // short, so that the bar keeps some width on an 80-column terminal
+      bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f acc %.3f %,.0f/s",
           meanLoss, meanAccuracy, seconds > 0 ? (double) batch * batchSize / seconds : 0));
     }
   }
