@@ -54,7 +54,7 @@ final class Report {
       number(e, "accuracy", m.trainAccuracy());
       number(e, "val_loss", m.validationLoss());
       number(e, "val_accuracy", m.validationAccuracy());
-      number(e, "learning_rate", m.learningRate());
+      number(e, "learning_rate", decimal(m.learningRate()));
       number(e, "seconds", m.seconds());
       number(e, "samples_per_second", m.samplesPerSecond());
     }
@@ -91,6 +91,11 @@ final class Report {
 
   void write(Path file) throws IOException {
     SafeFiles.write(file, JSON.writeValueAsBytes(root));
+  }
+
+  /** A float as the decimal it prints as (0.002, not 0.0020000000949949026). */
+  static double decimal(float value) {
+    return Double.parseDouble(Float.toString(value));
   }
 
   private static void number(ObjectNode node, String key, double value) {

@@ -153,7 +153,7 @@ final class TrainCommand implements Callable<Integer> {
           .put("threads", threadCount)
           .put("seed", seed)
           .put("optimizer", optimizer.toString())
-          .put("learning_rate", lr)
+          .put("learning_rate", Report.decimal(lr))
           .put("schedule", schedule)
           .put("validation_fraction", validation)
           .put("parameters", net.parameterCount())
