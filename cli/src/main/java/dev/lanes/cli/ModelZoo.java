@@ -14,12 +14,12 @@ import picocli.CommandLine.TypeConversionException;
  * row by row, as H steps of C·W values.
  */
 enum ModelZoo {
-  /** flatten → dense 256 → relu → dense 128 → relu → dense classes. */
-  MLP("mlp", "a perceptron with two hidden layers, 256 and 128"),
+  /** flatten → dense 512 → relu → dense 256 → relu → dense classes. */
+  MLP("mlp", "a perceptron with two hidden layers, 512 and 256"),
   /**
    * conv 16 3×3 → batch norm → relu → max pool 2 → conv 32 3×3 → batch norm → relu → max pool
-   * 2 → dense 128 → relu → dropout 0.2 → dense classes (padding 1 keeps sizes before each
-   * pool; the convolutions have no bias, which batch norm's shift replaces).
+   * 2 → dense 128 → relu → dense classes (padding 1 keeps sizes before each pool; the
+   * convolutions have no bias, which batch norm's shift replaces).
    */
   CNN("cnn", "two 3x3 convolutions (16, 32 filters) with batch norm and max pooling, dense 128"),
   /** LSTM 128 over the image rows → dense classes. */
@@ -54,8 +54,8 @@ enum ModelZoo {
     return switch (this) {
       case MLP -> (sample.rank() > 1 ? Sequential.input(sample.dims()).flatten()
           : Sequential.input(sample.dims()))
+          .dense(512).relu()
           .dense(256).relu()
-          .dense(128).relu()
           .dense(classes)
           .build(seed);
       case CNN -> {
@@ -63,7 +63,7 @@ enum ModelZoo {
         yield Sequential.input(chw)
             .conv2d(16, 3).padding(1).noBias().batchNorm().relu().maxPool2d(2)
             .conv2d(32, 3).padding(1).noBias().batchNorm().relu().maxPool2d(2)
-            .flatten().dense(128).relu().dropout(0.2f)
+            .flatten().dense(128).relu()
             .dense(classes)
             .build(seed);
       }
