@@ -1,9 +1,6 @@
 package dev.lanes.cli;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
 /** The data sets {@code --dataset} names. */
 enum DatasetKind {
@@ -24,13 +21,7 @@ enum DatasetKind {
   }
 
   static DatasetKind parse(String text) {
-    for (DatasetKind kind : values()) {
-      if (kind.label.equalsIgnoreCase(text)) {
-        return kind;
-      }
-    }
-    throw new TypeConversionException("expected one of " + Arrays.stream(values())
-        .map(DatasetKind::toString).collect(Collectors.joining(", ")) + ", got '" + text + "'");
+    return Choices.parse(values(), text);
   }
 
   /** For picocli: {@code --dataset fashion-mnist}. */

@@ -3,10 +3,7 @@ package dev.lanes.cli;
 import dev.lanes.core.Shape;
 import dev.lanes.dsl.Model;
 import dev.lanes.dsl.Sequential;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * The small models {@code lanes train --model} builds, each for any image size (or, for mlp,
@@ -106,34 +103,20 @@ enum ModelZoo {
     return chw;
   }
 
-  static ModelZoo parse(String text) {
-    for (ModelZoo m : values()) {
-      if (m.label.equalsIgnoreCase(text)) {
-        return m;
-      }
-    }
-    throw new TypeConversionException("expected one of " + names() + ", got '" + text + "'");
-  }
-
   /** Null when {@code text} names no model of the zoo. */
   static ModelZoo find(String text) {
-    for (ModelZoo m : values()) {
-      if (m.label.equalsIgnoreCase(text)) {
-        return m;
-      }
-    }
-    return null;
+    return Choices.find(values(), text);
   }
 
   static String names() {
-    return Arrays.stream(values()).map(ModelZoo::toString).collect(Collectors.joining(", "));
+    return Choices.names(values());
   }
 
   /** For picocli: {@code --model cnn}. */
   static final class Converter implements ITypeConverter<ModelZoo> {
     @Override
     public ModelZoo convert(String value) {
-      return parse(value);
+      return Choices.parse(values(), value);
     }
   }
 }

@@ -5,10 +5,7 @@ import dev.lanes.layers.optim.AdamW;
 import dev.lanes.layers.optim.Optimizer;
 import dev.lanes.layers.optim.RmsProp;
 import dev.lanes.layers.optim.Sgd;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
 /** The optimizers {@code --optimizer} names, with PyTorch's default settings. */
 enum OptimizerKind {
@@ -42,14 +39,7 @@ enum OptimizerKind {
   static final class Converter implements ITypeConverter<OptimizerKind> {
     @Override
     public OptimizerKind convert(String value) {
-      for (OptimizerKind k : values()) {
-        if (k.label.equalsIgnoreCase(value)) {
-          return k;
-        }
-      }
-      throw new TypeConversionException("expected one of " + Arrays.stream(values())
-          .map(OptimizerKind::toString).collect(Collectors.joining(", ")) + ", got '" + value
-          + "'");
+      return Choices.parse(values(), value);
     }
   }
 }
