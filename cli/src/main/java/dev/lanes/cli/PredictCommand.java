@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
     description = {"Classify inputs with a saved model and print the top classes with their "
         + "probabilities.",
         "INPUT: a picture (PNG, JPEG, GIF, BMP: gray-scaled, scaled to the model's size, "
-            + "inverted when light), an IDX image file (train-images-idx3-ubyte[.gz]) or a CSV "
-            + "file with a label column (as for training)."})
+            + "inverted when light), an IDX image file (train-images-idx3-ubyte[.gz]; labels "
+            + "are shown when the labels file is beside it) or a CSV file with a label column "
+            + "(as for training)."})
 final class PredictCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -74,7 +75,7 @@ final class PredictCommand implements Callable<Integer> {
         Tensor images = IdxReader.readImages(input, false);
         int n = Math.min(limit, images.dim(0));
         Tensor x = scaled(images.slice(0, n), scale, model.inputShape(), input);
-        print(out, input.toString(), model, x, names, null);
+        print(out, input.toString(), model, x, names, labelsBeside(input, outputs));
       } else {
         Dataset rows = CsvReader.labelColumn(labelColumn).read(input);
         int n = Math.min(limit, rows.size());
@@ -84,6 +85,20 @@ final class PredictCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * The labels file that goes with an IDX images file ({@code t10k-labels-idx1-ubyte.gz} beside
+   * {@code t10k-images-idx3-ubyte.gz}), or null when there is none.
+   */
+  private static int[] labelsBeside(Path images, int classes) throws java.io.IOException {
+    String name = images.getFileName().toString();
+    if (!name.contains("images-idx3")) {
+      return null;
+    }
+    Path labels = images.resolveSibling(name.replace("images-idx3", "labels-idx1"));
+    return java.nio.file.Files.isRegularFile(labels) ? IdxReader.readLabels(labels, classes)
+        : null;
   }
 
   /** (C, H, W) of the pictures the model takes: its own shape, or (1, T, F) for sequences. */

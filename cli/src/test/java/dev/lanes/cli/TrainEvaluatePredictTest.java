@@ -145,6 +145,35 @@ class TrainEvaluatePredictTest {
   }
 
   @Test
+  void predictReadsIdxImagesWithTheLabelsFileBeside() throws IOException {
+    Dataset test = DataSets.digits().test();
+    int n = 5;
+    java.nio.ByteBuffer images = java.nio.ByteBuffer.allocate(16 + n * 64)
+        .putInt(0x803).putInt(n).putInt(8).putInt(8);
+    java.nio.ByteBuffer labels = java.nio.ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+    float[] x = test.features().data();
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 64; j++) {
+        images.put((byte) Math.round(x[test.features().offset() + i * 64 + j] * 16));
+      }
+      labels.put((byte) test.label(i));
+    }
+    Path idx = Files.write(dir.resolve("t10k-images-idx3-ubyte"), images.array());
+    Files.write(dir.resolve("t10k-labels-idx1-ubyte"), labels.array());
+    Run fromIdx = Run.of("predict", "--model", model.toString(), idx.toString());
+    Run fromCsv = Run.of("predict", "--model", model.toString(), "--limit", "5",
+        writeRows(test, n).toString());
+    assertEquals(0, fromIdx.code(), fromIdx::toString);
+    String[] a = fromIdx.out().split("\n");
+    String[] b = fromCsv.out().split("\n");
+    assertEquals(n, a.length, fromIdx.out());
+    for (int i = 0; i < n; i++) {
+      assertTrue(a[i].contains("(label " + test.label(i) + ")"), a[i]);
+      assertEquals(b[i].substring(b[i].indexOf(": ")), a[i].substring(a[i].indexOf(": ")));
+    }
+  }
+
+  @Test
   void predictReadsPicturesScaledAndInverted() throws IOException {
     // test image 0 drawn as dark ink on white paper at 64x64: predict must undo all of it
     Dataset test = DataSets.digits().test();
@@ -177,6 +206,19 @@ class TrainEvaluatePredictTest {
   }
 
   private static Path writeRow(Dataset test, int i) throws IOException {
+    return Files.writeString(dir.resolve("row" + i + ".csv"), row(test, i));
+  }
+
+  /** The first n test images as CSV rows, the label last. */
+  private static Path writeRows(Dataset test, int n) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append(row(test, i));
+    }
+    return Files.writeString(dir.resolve("rows" + n + ".csv"), sb);
+  }
+
+  private static String row(Dataset test, int i) {
     float[] x = test.features().data();
     List<String> cells = new ArrayList<>();
     for (int j = 0; j < 64; j++) {
@@ -184,7 +226,7 @@ class TrainEvaluatePredictTest {
       cells.add(String.format(Locale.ROOT, "%d", pixel));
     }
     cells.add(String.valueOf(test.label(i)));
-    return Files.writeString(dir.resolve("row" + i + ".csv"), String.join(",", cells) + "\n");
+    return String.join(",", cells) + "\n";
   }
 
   @Test
