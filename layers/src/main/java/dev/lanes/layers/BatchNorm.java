@@ -3,6 +3,8 @@ package dev.lanes.layers;
 import dev.lanes.core.Shape;
 import dev.lanes.core.Tensor;
 import dev.lanes.core.kernel.Reductions;
+import dev.lanes.core.parallel.Parallel;
+import dev.lanes.core.parallel.RangeBody;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -52,6 +54,16 @@ public final class BatchNorm extends AbstractLayer {
   private final Workspace normalized = new Workspace(); // x̂, (N, C, ...), kept for backward
   private final Workspace out = new Workspace();
   private final Workspace dInput = new Workspace();
+  // the channel loops of a training step, created once: a step allocates nothing. Channels are
+  // independent, so any split over threads gives the same bits.
+  private final RangeBody normalizeChannels = this::normalizeChannels;
+  private final RangeBody backwardChannels = this::backwardChannels;
+  private Tensor stepX;      // forward's input, during forward
+  private Tensor stepY;      // forward's output, during forward
+  private Tensor stepDy;     // backward's dOut, during backward
+  private Tensor stepDx;     // backward's result, during backward
+  private float[] stepH;     // x̂'s values, during forward and backward
+  private int stepN;
 
   public BatchNorm(Config config, String name) {
     super(name);
@@ -115,21 +127,51 @@ public final class BatchNorm extends AbstractLayer {
       rv[c] = (1 - m) * rv[c] + m * var[c] * count / (count - 1);
       invStd[c] = (float) (1 / Math.sqrt(var[c] + config.eps()));
     }
-    Tensor xHat = normalized.get(n, inputShape());
+    stepH = normalized.get(n, inputShape()).data();
+    stepX = x;
+    stepY = y;
+    stepN = n;
+    Parallel.parallelFor(channels, minChannelsPerTask(n), normalizeChannels);
+    stepX = null;
+    stepY = null;
+    trainedBatch = n;
+    return y;
+  }
+
+  /** x̂ = (x - mean)·invStd and y = γ·x̂ + β for channels [c0, c1) of the batch. */
+  private void normalizeChannels(int c0, int c1) {
+    Tensor x = stepX;
+    Tensor y = stepY;
+    float[] xd = x.data();
+    float[] yd = y.data();
+    float[] h = stepH;
     float[] g = gamma.value().data();
     float[] b = beta.value().data();
-    for (int i = 0; i < n; i++) {
-      for (int c = 0; c < channels; c++) {
+    for (int c = c0; c < c1; c++) {
+      float m = mean[c];
+      float k = invStd[c];
+      float gc = g[c];
+      float bc = b[c];
+      for (int i = 0; i < stepN; i++) {
         int base = (i * channels + c) * spatial;
+        int xBase = x.offset() + base;
+        int yBase = y.offset() + base;
         for (int s = 0; s < spatial; s++) {
-          float h = (x.data()[x.offset() + base + s] - mean[c]) * invStd[c];
-          xHat.data()[base + s] = h;
-          y.data()[y.offset() + base + s] = g[c] * h + b[c];
+          float v = (xd[xBase + s] - m) * k;
+          h[base + s] = v;
+          yd[yBase + s] = gc * v + bc;
         }
       }
     }
-    trainedBatch = n;
-    return y;
+  }
+
+  /**
+   * Enough channels per task that a task has some 16K values: threads pay off on image batches,
+   * not on a few features.
+   */
+  private int minChannelsPerTask(int n) {
+    long perChannel = (long) n * spatial;
+    return (int) Math.max(1, Math.min(channels, (1 << 14) / Math.max(1, perChannel)));
   }
 
   @Override
@@ -168,15 +210,29 @@ public final class BatchNorm extends AbstractLayer {
     }
     int n = trainedBatch;
     checkGradient(dOut, n);
-    Tensor xHat = normalized.get(n, inputShape());
     Tensor dx = dInput.get(n, inputShape());
+    stepH = normalized.get(n, inputShape()).data();
+    stepDy = dOut;
+    stepDx = dx;
+    stepN = n;
+    Parallel.parallelFor(channels, minChannelsPerTask(n), backwardChannels);
+    stepDy = null;
+    stepDx = null;
+    return dx;
+  }
+
+  /** The backward pass of channels [c0, c1): their dγ, dβ and dx. */
+  private void backwardChannels(int c0, int c1) {
+    Tensor dOut = stepDy;
+    int n = stepN;
     float[] dy = dOut.data();
-    float[] h = xHat.data();
+    float[] h = stepH;
+    float[] dxd = stepDx.data();
     float[] g = gamma.value().data();
     float[] dGamma = gamma.grad().data();
     float[] dBeta = beta.grad().data();
     float m = (float) n * spatial;
-    for (int c = 0; c < channels; c++) {
+    for (int c = c0; c < c1; c++) {
       double sumDy = 0;
       double sumDyH = 0;
       for (int i = 0; i < n; i++) {
@@ -191,11 +247,11 @@ public final class BatchNorm extends AbstractLayer {
       float meanDyH = (float) sumDyH;
       for (int i = 0; i < n; i++) {
         int base = (i * channels + c) * spatial;
+        int dyBase = dOut.offset() + base;
         for (int s = 0; s < spatial; s++) {
-          dx.data()[base + s] = k * (m * dy[dOut.offset() + base + s] - meanDy - h[base + s] * meanDyH);
+          dxd[base + s] = k * (m * dy[dyBase + s] - meanDy - h[base + s] * meanDyH);
         }
       }
     }
-    return dx;
   }
 }
