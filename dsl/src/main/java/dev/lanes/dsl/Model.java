@@ -379,6 +379,30 @@ public final class Model {
   }
 
   /**
+   * Writes the model and the optimizer's state (Adam's moments and step counts, SGD's momentum,
+   * ...) to one file, so that training can resume where it stopped: {@link #load} reads the
+   * model, then {@link #loadOptimizer} the optimizer. The state is stored as
+   * {@code optimizer.<param>.<name>} tensors ({@code optimizer.0.weight.exp_avg}).
+   *
+   * @throws IllegalArgumentException for an optimizer other than Adam, AdamW, Sgd or RmsProp
+   */
+  public void save(Path file, Optimizer optimizer) throws IOException {
+    ModelFile.write(this, java.util.Objects.requireNonNull(optimizer, "optimizer"), file);
+  }
+
+  /**
+   * The optimizer saved with this model by {@link #save(Path, Optimizer)}, with its settings
+   * and its state attached to this model's parameters: pass it to the next {@code fit} (or
+   * {@code trainOnBatch}) to continue exactly where the saved training stopped.
+   *
+   * @throws dev.lanes.dsl.io.ModelFormatException if the file has no optimizer state or its
+   *     state does not fit this model's parameters
+   */
+  public Optimizer loadOptimizer(Path file) throws IOException {
+    return OptimizerFile.read(this, file);
+  }
+
+  /**
    * Reads a model written by {@link #save}.
    *
    * @throws dev.lanes.dsl.io.ModelFormatException for a damaged, hostile or foreign file

@@ -63,6 +63,12 @@ final class ModelFile {
   private ModelFile() {}
 
   static void write(Model model, Path file) throws IOException {
+    write(model, null, file);
+  }
+
+  /** With the optimizer's state for resuming training when {@code optimizer} is not null. */
+  static void write(Model model, dev.lanes.layers.optim.Optimizer optimizer, Path file)
+      throws IOException {
     ArrayNode layers = JSON.createArrayNode();
     for (int i = 0; i < model.configs().size(); i++) {
       ObjectNode entry = layers.addObject();
@@ -76,6 +82,9 @@ final class ModelFile {
     model.metadata().forEach((key, value) -> metadata.put(USER_PREFIX + key, value));
     SequencedMap<String, Tensor> tensors = new LinkedHashMap<>();
     model.state().forEach((name, p) -> tensors.put(name, p.value()));
+    if (optimizer != null) {
+      OptimizerFile.add(model, optimizer, tensors, metadata);
+    }
     SafetensorsWriter.write(file, tensors, metadata);
   }
 
@@ -136,7 +145,7 @@ final class ModelFile {
     }
     Set<String> expected = new HashSet<>(model.state().keySet());
     for (String name : st.tensors().keySet()) {
-      if (!expected.contains(name)) {
+      if (!expected.contains(name) && !name.startsWith(OptimizerFile.PREFIX)) {
         throw new ModelFormatException(where, "tensor '" + name + "' belongs to no layer of"
             + " the architecture");
       }
@@ -268,7 +277,7 @@ final class ModelFile {
     return v;
   }
 
-  private static String text(JsonNode n, String field, String at, String where)
+  static String text(JsonNode n, String field, String at, String where)
       throws ModelFormatException {
     JsonNode v = n == null ? null : n.get(field);
     if (v == null || !v.isTextual()) {
@@ -277,7 +286,7 @@ final class ModelFile {
     return v.asText();
   }
 
-  private static int integer(JsonNode n, String field, String at, String where)
+  static int integer(JsonNode n, String field, String at, String where)
       throws ModelFormatException {
     JsonNode v = n.get(field);
     if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
@@ -293,7 +302,7 @@ final class ModelFile {
     return v.intValue();
   }
 
-  private static float number(JsonNode n, String field, String at, String where)
+  static float number(JsonNode n, String field, String at, String where)
       throws ModelFormatException {
     JsonNode v = n.get(field);
     if (v == null || !v.isNumber()) {
@@ -302,7 +311,7 @@ final class ModelFile {
     return v.floatValue();
   }
 
-  private static boolean bool(JsonNode n, String field, String at, String where)
+  static boolean bool(JsonNode n, String field, String at, String where)
       throws ModelFormatException {
     JsonNode v = n.get(field);
     if (v == null || !v.isBoolean()) {

@@ -77,6 +77,44 @@ class ModelTest {
   }
 
   @Test
+  void savedOptimizerStateResumesTrainingBitForBit() throws Exception {
+    Dataset data = Bars.of(96, 11);
+    Model a = Sequential.input(1, 8, 8).conv2d(4, 3).padding(1).batchNorm().relu()
+        .flatten().dense(4).build(5);
+    dev.lanes.layers.optim.Optimizer adam = new dev.lanes.layers.optim.Adam();
+    a.fit(data, FitSettings.create().epochs(2).batchSize(32).optimizer(adam));
+    Path file = dir.resolve("resume.safetensors");
+    a.save(file, adam);
+    Model b = Model.load(file);
+    dev.lanes.layers.optim.Optimizer resumed = b.loadOptimizer(file);
+    dev.lanes.layers.loss.Loss loss = new dev.lanes.layers.loss.SoftmaxCrossEntropy();
+    for (dev.lanes.dsl.data.Batch batch : dev.lanes.dsl.data.Batches.inOrder(data, 32)) {
+      a.trainOnBatch(batch.features(), batch.target(), loss, adam, 1e-3f, 0);
+      b.trainOnBatch(batch.features(), batch.target(), loss, resumed, 1e-3f, 0);
+    }
+    assertArrayEquals(weights(a), weights(b));
+    // without the saved state, Adam would start its moments afresh: different weights
+    Model c = Model.load(file);
+    for (dev.lanes.dsl.data.Batch batch : dev.lanes.dsl.data.Batches.inOrder(data, 32)) {
+      c.trainOnBatch(batch.features(), batch.target(), loss, new dev.lanes.layers.optim.Adam(),
+          1e-3f, 0);
+    }
+    assertTrue(!java.util.Arrays.equals(weights(a), weights(c)));
+    Map<String, Tensor> tensors = SafetensorsReader.read(file).tensors();
+    assertTrue(tensors.containsKey("optimizer.0.weight.exp_avg_sq"), tensors.keySet()::toString);
+  }
+
+  @Test
+  void loadingAnOptimizerFromAFileWithoutOneSaysSo() throws Exception {
+    Model model = Sequential.input(4).dense(2).build(1);
+    Path file = dir.resolve("plain.safetensors");
+    model.save(file);
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> model.loadOptimizer(file));
+    assertTrue(e.getMessage().contains("has no optimizer state"), e.getMessage());
+  }
+
+  @Test
   void metadataTravelsWithTheModelUnderUserKeys() throws Exception {
     Model model = Sequential.input(4).dense(2).build(1);
     model.metadata().put("dataset", "digits");

@@ -74,4 +74,27 @@ public final class AdamW implements Optimizer {
       s.update(p, lr, config.beta1(), config.beta2(), config.eps(), 0f);
     }
   }
+
+  /** {@code step}, {@code exp_avg} (m) and {@code exp_avg_sq} (v), as PyTorch names them. */
+  @Override
+  public ParamState state(Param p) {
+    AdamMoments s = moments.get(p);
+    if (s == null) {
+      return null;
+    }
+    java.util.Map<String, float[]> buffers = new java.util.LinkedHashMap<>();
+    buffers.put("exp_avg", s.m.clone());
+    buffers.put("exp_avg_sq", s.v.clone());
+    return new ParamState(s.step, buffers);
+  }
+
+  @Override
+  public void restoreState(Param p, ParamState state) {
+    AdamMoments s = new AdamMoments(p.size());
+    System.arraycopy(state.require(NAME, p.name(), "exp_avg", p.size()), 0, s.m, 0, p.size());
+    System.arraycopy(state.require(NAME, p.name(), "exp_avg_sq", p.size()), 0, s.v, 0,
+        p.size());
+    s.step = state.step();
+    moments.put(p, s);
+  }
 }

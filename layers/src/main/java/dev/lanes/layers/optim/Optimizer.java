@@ -19,4 +19,26 @@ public interface Optimizer {
    *     (a schedule may end there) and leaves the weights unchanged except for state updates
    */
   void step(List<Param> params, float lr);
+
+  /**
+   * A copy of what this optimizer keeps for {@code p} (see {@link ParamState}), to save for
+   * resuming; null when it keeps nothing for it (before its first step, or an optimizer with no
+   * state, such as SGD without momentum).
+   */
+  default ParamState state(Param p) {
+    return null;
+  }
+
+  /**
+   * Makes {@code state} (taken by {@link #state} of an optimizer of the same kind and settings,
+   * perhaps through a file) the state of {@code p}, so that training resumes where it stopped.
+   *
+   * @throws IllegalArgumentException if a buffer the settings need is missing or does not have
+   *     the parameter's size
+   * @throws UnsupportedOperationException for an optimizer that cannot restore state
+   */
+  default void restoreState(Param p, ParamState state) {
+    throw new UnsupportedOperationException(getClass().getSimpleName()
+        + " cannot restore saved state");
+  }
 }

@@ -135,4 +135,39 @@ public final class RmsProp implements Optimizer {
       w[wOff + i] = wi - lr * step;
     }
   }
+
+  /**
+   * {@code square_avg}, with {@code grad_avg} when centered and {@code momentum_buffer} with
+   * momentum.
+   */
+  @Override
+  public ParamState state(Param p) {
+    State s = states.get(p);
+    if (s == null) {
+      return null;
+    }
+    java.util.Map<String, float[]> buffers = new java.util.LinkedHashMap<>();
+    buffers.put("square_avg", s.squareAverage.clone());
+    if (s.gradAverage != null) {
+      buffers.put("grad_avg", s.gradAverage.clone());
+    }
+    if (s.buffer != null) {
+      buffers.put("momentum_buffer", s.buffer.clone());
+    }
+    return new ParamState(0, buffers);
+  }
+
+  @Override
+  public void restoreState(Param p, ParamState state) {
+    State s = new State(p.size(), config);
+    int n = p.size();
+    System.arraycopy(state.require(NAME, p.name(), "square_avg", n), 0, s.squareAverage, 0, n);
+    if (s.gradAverage != null) {
+      System.arraycopy(state.require(NAME, p.name(), "grad_avg", n), 0, s.gradAverage, 0, n);
+    }
+    if (s.buffer != null) {
+      System.arraycopy(state.require(NAME, p.name(), "momentum_buffer", n), 0, s.buffer, 0, n);
+    }
+    states.put(p, s);
+  }
 }

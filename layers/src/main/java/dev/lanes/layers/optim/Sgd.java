@@ -133,4 +133,21 @@ public final class Sgd implements Optimizer {
       Elementwise.axpy(w, wOff, -lr, b, 0, n);
     }
   }
+
+  /** {@code momentum_buffer}, once the first step has made it (with momentum only). */
+  @Override
+  public ParamState state(Param p) {
+    float[] b = buffers.get(p);
+    return b == null ? null
+        : new ParamState(0, new java.util.LinkedHashMap<>(java.util.Map.of("momentum_buffer",
+            b.clone())));
+  }
+
+  @Override
+  public void restoreState(Param p, ParamState state) {
+    if (config.momentum() == 0f) {
+      return; // plain SGD keeps nothing
+    }
+    buffers.put(p, state.require(NAME, p.name(), "momentum_buffer", p.size()));
+  }
 }
