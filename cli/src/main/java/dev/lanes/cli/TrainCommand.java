@@ -97,26 +97,9 @@ final class TrainCommand implements Callable<Integer> {
     Dataset train = DataSets.fit(loaded.train(), net.inputShape(), loaded.name());
     Dataset test = DataSets.fit(loaded.test(), net.inputShape(), loaded.name());
     ModelInfo.annotate(net, loaded, model);
-    out.printf(Locale.ROOT, "Training %s (%s, %,d parameters) on %s: %,d training and %,d test"
-        + " samples, %d classes%n", model, model.description(), net.parameterCount(),
-        loaded.name(), train.size(), test.size(), loaded.classNames().size());
-    out.printf(Locale.ROOT, "%s, batch %d, %s lr %s (%s), %d epochs, seed %d; kernels %s, %d"
-        + " thread%s%n", validation > 0 ? String.format(Locale.ROOT, "validation %.0f%%",
-            100 * validation) : "no validation", batch, optimizer, lr, schedule, epochs, seed,
-        KernelProvider.get().description(), threadCount, threadCount == 1 ? "" : "s");
-    out.flush();
+    printHeader(out, net, loaded, train, test, threadCount);
 
-    FitSettings settings = FitSettings.create().epochs(epochs).batchSize(batch)
-        .optimizer(optimizer.create()).schedule(schedule(train.size()))
-        .shuffleSeed(seed)
-        .listener(new ConsoleProgress(out, ConsoleProgress.terminalOrNull(), batch));
-    if (validation > 0) {
-      settings.validationFraction(validation);
-    }
-    if (patience != null) {
-      settings.listener(new EarlyStopping(validation > 0 ? "val_loss" : "loss", patience, true));
-    }
-    History history = net.fit(train, settings);
+    History history = net.fit(train, fitSettings(out, train.size()));
     double trainSeconds = 0;
     double trainedSamples = 0;
     for (EpochMetrics m : history.epochs()) {
@@ -125,12 +108,12 @@ final class TrainCommand implements Callable<Integer> {
     }
     double samplesPerSecond = trainedSamples / trainSeconds;
     Evaluation result = net.evaluate(test);
-
     out.printf(Locale.ROOT, "test accuracy %.4f, loss %.4f (%,d samples)%n", result.accuracy(),
         result.loss(), test.size());
     out.printf(Locale.ROOT, "trained %d epoch%s in %.1f s, %,.0f samples/s%n",
         history.epochs().size(), history.epochs().size() == 1 ? "" : "s", trainSeconds,
         samplesPerSecond);
+
     List<String> written = new ArrayList<>();
     if (save != null) {
       SafeFiles.saveModel(net, save);
@@ -145,6 +128,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (report != null) {
       written.add(report.toString());
+      int trained = trainedCount(train.size());
       new Report("train")
           .put("dataset", loaded.name())
           .put("model", model.toString())
@@ -158,7 +142,8 @@ final class TrainCommand implements Callable<Integer> {
           .put("validation_fraction", validation)
           .put("parameters", net.parameterCount())
           .put("kernels", KernelProvider.get().description())
-          .put("train_samples", train.size())
+          .put("train_samples", trained)
+          .put("validation_samples", train.size() - trained)
           .put("test_samples", test.size())
           .put("test_accuracy", result.accuracy())
           .put("test_loss", result.loss())
@@ -173,13 +158,43 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  private void printHeader(PrintWriter out, Model net, LoadedData loaded, Dataset train,
+      Dataset test, int threadCount) {
+    out.printf(Locale.ROOT, "Training %s (%s, %,d parameters) on %s: %,d training and %,d test"
+        + " samples, %d classes%n", model, model.description(), net.parameterCount(),
+        loaded.name(), train.size(), test.size(), loaded.classNames().size());
+    out.printf(Locale.ROOT, "%s, batch %d, %s lr %s (%s), %d epochs, seed %d; kernels %s, %d"
+        + " thread%s%n", validation > 0 ? String.format(Locale.ROOT, "validation %.0f%%",
+            100 * validation) : "no validation", batch, optimizer, lr, schedule, epochs, seed,
+        KernelProvider.get().description(), threadCount, threadCount == 1 ? "" : "s");
+    out.flush();
+  }
+
+  private FitSettings fitSettings(PrintWriter out, int samples) {
+    FitSettings settings = FitSettings.create().epochs(epochs).batchSize(batch)
+        .optimizer(optimizer.create()).schedule(schedule(samples))
+        .shuffleSeed(seed)
+        .listener(new ConsoleProgress(out, ConsoleProgress.terminalOrNull(), batch));
+    if (validation > 0) {
+      settings.validationFraction(validation);
+    }
+    if (patience != null) {
+      settings.listener(new EarlyStopping(validation > 0 ? "val_loss" : "loss", patience, true));
+    }
+    return settings;
+  }
+
+  /** How many samples fit trains on: it holds out the validation fraction, rounded. */
+  private int trainedCount(int samples) {
+    return validation > 0 ? (int) Math.round((1 - validation) * samples) : samples;
+  }
+
   /** The learning rate per step; cosine spans every step of the run. */
   private LearningRateSchedule schedule(int samples) {
     if (schedule.equals("constant")) {
       return LearningRateSchedule.constant(lr);
     }
-    // fit keeps round((1 - validation)·N) samples for training
-    long trained = Math.round((1 - validation) * samples);
+    long trained = trainedCount(samples);
     long steps = (long) epochs * ((trained + batch - 1) / batch);
     return new CosineAnnealing(lr, (int) Math.min(Integer.MAX_VALUE, Math.max(1, steps)));
   }

@@ -74,7 +74,8 @@ class TrainEvaluatePredictTest {
     assertEquals(4, report.get("epochs").asInt());
     assertEquals(32, report.get("batch_size").asInt());
     assertEquals(7, report.get("seed").asLong());
-    assertEquals(1438, report.get("train_samples").asInt());
+    assertEquals(1294, report.get("train_samples").asInt()); // 1,438 less 10% validation
+    assertEquals(144, report.get("validation_samples").asInt());
     assertEquals(359, report.get("test_samples").asInt());
     double accuracy = report.get("test_accuracy").asDouble();
     assertTrue(accuracy > 0.5 && accuracy <= 1, "4 epochs on digits learn something: " + accuracy);
