@@ -7,7 +7,6 @@ import dev.lanes.core.kernel.GemmKernel;
 import dev.lanes.core.parallel.Parallel;
 import dev.lanes.core.parallel.RangeBody;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * sgemm on the Vector API, in the GotoBLAS/BLIS structure (Goto and van de Geijn, "Anatomy of
@@ -64,7 +63,12 @@ final class SimdGemm implements GemmKernel {
   static final int MC = Integer.getInteger("tune.mc", 8) * MR;
   /** Columns of a packed B block, a multiple of NR: KC×NC floats (4 MiB) stay in the L3. */
   static final int NC = Integer.getInteger("tune.nc", 2048);
-  /** Up to this m·n·k the unpacked path runs (packing would cost as much as the product). */
+  /**
+   * Up to this m·n·k the unpacked path runs (packing would cost as much as the product). So
+   * does a product with B transposed and fewer than NR columns of C, at any size: packing op(B)
+   * is a scalar transpose there, op(A) another, and most of the padded NR-wide panel would be
+   * zeros (a first convolution's weight gradient: 32 x 9 x 784 ran at 9 GFLOP/s packed).
+   */
   static final long SMALL = 48L * 48 * 48;
   /** From this m·n·k on the blocked path splits its rows over the shared pool. */
   static final long PARALLEL = 96L * 96 * 96;
@@ -82,7 +86,8 @@ final class SimdGemm implements GemmKernel {
       scale(m, n, beta, c, cOff, ldc); // BLAS: A and B are not read
       return;
     }
-    if ((long) m * n * k <= SMALL && !(transA && transB)) {
+    boolean narrowTransB = transB && !transA && n < NR;
+    if (((long) m * n * k <= SMALL || narrowTransB) && !(transA && transB)) {
       if (transB) {
         smallRowsDotRows(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       } else {
@@ -531,7 +536,6 @@ final class SimdGemm implements GemmKernel {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     int bound = F.loopBound(k);
-    VectorMask<Float> tail = F.indexInRange(bound, k);
     for (int i = 0; i < m; i++) {
       int ai = aOff + i * lda;
       for (int j = 0; j < n; j += 4) {
@@ -552,30 +556,35 @@ final class SimdGemm implements GemmKernel {
           s2 = av.fma(FloatVector.fromArray(F, b, b2 + p), s2);
           s3 = av.fma(FloatVector.fromArray(F, b, b3 + p), s3);
         }
-        if (p < k) {
-          // masked lanes load 0, and 0·0 adds nothing
-          FloatVector av = FloatVector.fromArray(F, a, ai + p, tail);
-          s0 = av.fma(FloatVector.fromArray(F, b, b0 + p, tail), s0);
-          s1 = av.fma(FloatVector.fromArray(F, b, b1 + p, tail), s1);
-          s2 = av.fma(FloatVector.fromArray(F, b, b2 + p, tail), s2);
-          s3 = av.fma(FloatVector.fromArray(F, b, b3 + p, tail), s3);
+        // the last k % L steps in scalar code, added after the lanes' sum: a masked load
+        // would box on AVX2 (see the class comment of SimdElementwise)
+        float t0 = 0;
+        float t1 = 0;
+        float t2 = 0;
+        float t3 = 0;
+        for (; p < k; p++) {
+          float av = a[ai + p];
+          t0 = Math.fma(av, b[b0 + p], t0);
+          t1 = Math.fma(av, b[b1 + p], t1);
+          t2 = Math.fma(av, b[b2 + p], t2);
+          t3 = Math.fma(av, b[b3 + p], t3);
         }
         int at = cOff + i * ldc + j;
         int cols = Math.min(4, n - j);
         float[] lanes = VectorMath.lanes();
         s0.intoArray(lanes, 0);
-        c[at] = combine(VectorMath.sumLanes(lanes), alpha, beta, c[at]);
+        c[at] = combine(VectorMath.sumLanes(lanes) + t0, alpha, beta, c[at]);
         if (cols > 1) {
           s1.intoArray(lanes, 0);
-          c[at + 1] = combine(VectorMath.sumLanes(lanes), alpha, beta, c[at + 1]);
+          c[at + 1] = combine(VectorMath.sumLanes(lanes) + t1, alpha, beta, c[at + 1]);
         }
         if (cols > 2) {
           s2.intoArray(lanes, 0);
-          c[at + 2] = combine(VectorMath.sumLanes(lanes), alpha, beta, c[at + 2]);
+          c[at + 2] = combine(VectorMath.sumLanes(lanes) + t2, alpha, beta, c[at + 2]);
         }
         if (cols > 3) {
           s3.intoArray(lanes, 0);
-          c[at + 3] = combine(VectorMath.sumLanes(lanes), alpha, beta, c[at + 3]);
+          c[at + 3] = combine(VectorMath.sumLanes(lanes) + t3, alpha, beta, c[at + 3]);
         }
       }
     }
@@ -590,7 +599,6 @@ final class SimdGemm implements GemmKernel {
   private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
     FloatVector zero = FloatVector.zero(F);
     int bound = F.loopBound(n);
-    VectorMask<Float> tail = F.indexInRange(bound, n);
     for (int i = 0; i < m; i++) {
       int row = cOff + i * ldc;
       int j = 0;
@@ -598,9 +606,8 @@ final class SimdGemm implements GemmKernel {
         (beta == 0 ? zero : FloatVector.fromArray(F, c, row + j).mul(beta))
             .intoArray(c, row + j);
       }
-      if (j < n) {
-        (beta == 0 ? zero : FloatVector.fromArray(F, c, row + j, tail).mul(beta))
-            .intoArray(c, row + j, tail);
+      for (; j < n; j++) {
+        c[row + j] = beta == 0 ? 0f : c[row + j] * beta;
       }
     }
   }
