@@ -270,14 +270,15 @@ final class SimdPool implements PoolKernels {
   public void globalAvgPoolBackward(float[] dx, int dxOff, float[] dy, int dyOff, int batch,
       int channels, int spatial) {
     for (int p = 0; p < batch * channels; p++) {
-      FloatVector share = FloatVector.broadcast(F, dy[dyOff + p] / spatial);
+      float value = dy[dyOff + p] / spatial;
+      FloatVector share = FloatVector.broadcast(F, value);
       int base = dxOff + p * spatial;
       int i = 0;
       for (int bound = F.loopBound(spatial); i < bound; i += L) {
         share.intoArray(dx, base + i);
       }
-      if (i < spatial) {
-        share.intoArray(dx, base + i, F.indexInRange(i, spatial));
+      for (; i < spatial; i++) {
+        dx[base + i] = value;
       }
     }
   }
