@@ -36,9 +36,14 @@ import jdk.incubator.vector.FloatVector;
  * <p>alpha and beta are applied at write-back: the first KC block computes
  * {@code alpha·acc + beta·C}, the later ones {@code alpha·acc + C}.
  *
- * <p>Threads split the rows of C (the ic loop) in whole MR panels; the packed B block is shared.
- * Every element of C is computed by the same operations in the same order whichever thread
- * computes it, so the result is bit for bit the same for any thread count.
+ * <p>Threads: when C has at least two NR-wide column panels per thread, each thread takes a
+ * contiguous run of whole panels and runs all five loops over it with its own packed A and B:
+ * one hand-off per call, and no packed block shared between cores (sharing the packed B and
+ * splitting the rows, two hand-offs per KC block, gave 1.45-1.5x on two cores at n = 512 and
+ * 1024). Narrower products split the rows of C (the ic loop) in whole MR panels and share the
+ * packed B block. Every element of C is computed by the same operations in the same order
+ * whichever thread computes it (the k blocking is the same, and the micro-kernel's lanes do not
+ * interact), so the result is bit for bit the same for any thread count.
  *
  * <p>Small products (m·n·k ≤ {@link #SMALL}) skip packing, which would cost as much as the
  * multiply: a register-blocked loop reads A and B where they are.
@@ -70,6 +75,8 @@ final class SimdGemm implements GemmKernel {
    * zeros (a first convolution's weight gradient: 32 x 9 x 784 ran at 9 GFLOP/s packed).
    */
   static final long SMALL = 48L * 48 * 48;
+  /** Threads take column panels (see the class comment); -Dtune.rowSplit=true to compare. */
+  static final boolean COLUMN_SPLIT = !Boolean.getBoolean("tune.rowSplit");
   /** From this m·n·k on the blocked path splits its rows over the shared pool. */
   static final long PARALLEL = 96L * 96 * 96;
 
@@ -119,6 +126,7 @@ final class SimdGemm implements GemmKernel {
     // bound once, so that a parallel call allocates no lambda
     final RangeBody packB = this::packBPanels;
     final RangeBody multiply = this::multiplyPanels;
+    final RangeBody columns = this::runColumns;
 
     // the call
     boolean transA;
@@ -134,6 +142,9 @@ final class SimdGemm implements GemmKernel {
     float[] c;
     int cOff;
     int ldc;
+    int n;
+    int k;
+    float beta;
     // the current block: op(B)[pc:+kc, jc:+nc], and the beta its write-back applies
     int jc;
     int nc;
@@ -157,8 +168,19 @@ final class SimdGemm implements GemmKernel {
       this.c = c;
       this.cOff = cOff;
       this.ldc = ldc;
+      this.n = n;
+      this.k = k;
+      this.beta = beta;
       int rowPanels = (m + MR - 1) / MR;
-      boolean parallel = rowPanels > 1 && (long) m * n * k >= PARALLEL && Parallel.threads() > 1;
+      int allColPanels = (n + NR - 1) / NR;
+      boolean big = (long) m * n * k >= PARALLEL && Parallel.threads() > 1;
+      if (COLUMN_SPLIT && big && allColPanels >= 2 * Parallel.threads()) {
+        // each thread takes whole NR-wide panels of C's columns and runs every loop over
+        // them with its own packed A and B (see the class comment)
+        Parallel.parallelFor(allColPanels, 2, columns);
+        return;
+      }
+      boolean parallel = big && rowPanels > 1;
       int maxPanels = (Math.min(n, NC) + NR - 1) / NR;
       if (packedB.length < maxPanels * NR * KC) {
         packedB = new float[maxPanels * NR * KC];
@@ -176,6 +198,59 @@ final class SimdGemm implements GemmKernel {
             packBPanels(0, colPanels);
             multiplyPanels(0, rowPanels);
           }
+        }
+      }
+    }
+
+    /**
+     * Columns [start·NR, end·NR) of C (clipped to n), the whole product over them, on the
+     * calling thread with its own context's buffers (this may run on a pool worker, which
+     * copies the call's description from the caller's context; nothing of it is written).
+     */
+    void runColumns(int start, int end) {
+      Context own = CONTEXT.get();
+      if (own != this) {
+        own.transA = transA;
+        own.transB = transB;
+        own.m = m;
+        own.alpha = alpha;
+        own.a = a;
+        own.aOff = aOff;
+        own.lda = lda;
+        own.b = b;
+        own.bOff = bOff;
+        own.ldb = ldb;
+        own.c = c;
+        own.cOff = cOff;
+        own.ldc = ldc;
+        own.n = n;
+        own.k = k;
+        own.beta = beta;
+      }
+      try {
+        own.serialColumns(start * NR, Math.min(n, end * NR));
+      } finally {
+        if (own != this) {
+          own.release();
+        }
+      }
+    }
+
+    /** The five loops over columns [j0, j1) of C on this thread. */
+    private void serialColumns(int j0, int j1) {
+      int rowPanels = (m + MR - 1) / MR;
+      int maxPanels = (Math.min(j1 - j0, NC) + NR - 1) / NR;
+      if (packedB.length < maxPanels * NR * KC) {
+        packedB = new float[maxPanels * NR * KC];
+      }
+      for (jc = j0; jc < j1; jc += NC) {
+        nc = Math.min(NC, j1 - jc);
+        int colPanels = (nc + NR - 1) / NR;
+        for (pc = 0; pc < k; pc += KC) {
+          kc = Math.min(KC, k - pc);
+          blockBeta = pc == 0 ? beta : 1f;
+          packBPanels(0, colPanels);
+          multiplyPanels(0, rowPanels);
         }
       }
     }
