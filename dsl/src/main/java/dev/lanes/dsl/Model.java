@@ -250,8 +250,11 @@ public final class Model {
     }
     Tensor d = dOutput.get(features.dim(0), outputShape);
     l.backward(d);
-    for (int i = layers.size() - 1; i >= 0; i--) {
+    for (int i = layers.size() - 1; i > 0; i--) {
       d = layers.get(i).backward(d);
+    }
+    if (!layers.isEmpty()) {
+      layers.get(0).backwardParameters(d); // the input's gradient is not needed
     }
     if (clipNorm > 0) {
       GradientClipping.clipByGlobalNorm(params, clipNorm);

@@ -131,20 +131,31 @@ public final class Conv2d extends AbstractLayer {
   /** Forward was y = w ⊛ x + b, so dw += dy ⋆ x, db += Σ dy, dx = wᵀ ⊛ dy. */
   @Override
   public Tensor backward(Tensor dOut) {
+    int n = addParameterGradients(dOut);
+    Tensor dx = dInput.get(n, inputShape());
+    Tensor w = weight.value();
+    Conv.backwardData(dx.data(), dx.offset(), dOut.data(), dOut.offset(), w.data(), w.offset(),
+        geometry);
+    return dx;
+  }
+
+  /** dw and db only: dx = wᵀ ⊛ dy is skipped. */
+  @Override
+  public void backwardParameters(Tensor dOut) {
+    addParameterGradients(dOut);
+  }
+
+  /** dw += dy ⋆ x, db += Σ dy; returns the batch size. */
+  private int addParameterGradients(Tensor dOut) {
     if (input == null) {
       throw noForward();
     }
     int n = input.dim(0);
     checkGradient(dOut, n);
-    Conv2dGeometry g = geometry;
     Tensor dw = weight.grad();
     Conv.backwardWeights(dw.data(), dw.offset(), bias == null ? null : bias.grad().data(),
         bias == null ? 0 : bias.grad().offset(), dOut.data(), dOut.offset(), input.data(),
-        input.offset(), g);
-    Tensor dx = dInput.get(n, inputShape());
-    Tensor w = weight.value();
-    Conv.backwardData(dx.data(), dx.offset(), dOut.data(), dOut.offset(), w.data(), w.offset(),
-        g);
-    return dx;
+        input.offset(), geometry);
+    return n;
   }
 }

@@ -108,6 +108,23 @@ public final class Dense extends AbstractLayer {
   /** Forward was y = x·Wᵀ + b, so dW += dyᵀ·x, db += Σ_rows dy, dx = dy·W. */
   @Override
   public Tensor backward(Tensor dOut) {
+    int n = addParameterGradients(dOut);
+    int in = inputShape().dim(0);
+    Tensor w = weight.value();
+    Tensor dx = dInput.get(n, inputShape());
+    Gemm.sgemm(false, false, n, in, config.units(), 1f, dOut.data(), dOut.offset(),
+        config.units(), w.data(), w.offset(), in, 0f, dx.data(), dx.offset(), in);
+    return dx;
+  }
+
+  /** dW and db only: dx = dy·W is skipped. */
+  @Override
+  public void backwardParameters(Tensor dOut) {
+    addParameterGradients(dOut);
+  }
+
+  /** dW += dyᵀ·x, db += Σ_rows dy; returns the batch size. */
+  private int addParameterGradients(Tensor dOut) {
     if (input == null) {
       throw noForward();
     }
@@ -115,7 +132,6 @@ public final class Dense extends AbstractLayer {
     checkGradient(dOut, n);
     int in = inputShape().dim(0);
     int units = config.units();
-    Tensor w = weight.value();
     Tensor dw = weight.grad();
     Gemm.sgemm(true, false, units, in, n, 1f, dOut.data(), dOut.offset(), units,
         input.data(), input.offset(), in, 1f, dw.data(), dw.offset(), in);
@@ -123,9 +139,6 @@ public final class Dense extends AbstractLayer {
       Reductions.addColumnSums(bias.grad().data(), bias.grad().offset(), dOut.data(),
           dOut.offset(), n, units);
     }
-    Tensor dx = dInput.get(n, inputShape());
-    Gemm.sgemm(false, false, n, in, units, 1f, dOut.data(), dOut.offset(), units,
-        w.data(), w.offset(), in, 0f, dx.data(), dx.offset(), in);
-    return dx;
+    return n;
   }
 }

@@ -69,6 +69,18 @@ public interface Layer {
    */
   Tensor backward(Tensor dOut);
 
+  /**
+   * {@link #backward} for a layer whose input gradient nobody reads (the first layer of a
+   * model): adds the parameter gradients and may skip the input gradient, which for a first
+   * convolution or dense layer is a third of its backward work. Layers without that shortcut
+   * run {@link #backward} and drop its result.
+   *
+   * @throws IllegalStateException if no training forward pass came first
+   */
+  default void backwardParameters(Tensor dOut) {
+    backward(dOut);
+  }
+
   /** Inference on a batch: like {@code forward(x, false)} but into a new tensor, keeping nothing. */
   Tensor infer(Tensor x);
 

@@ -72,6 +72,22 @@ public final class Elementwise {
     K.addChannelBias(x, xOff, bias, biasOff, batch, channels, spatial);
   }
 
+  /**
+   * One Adam update of n parameters in place on w, m and v (see
+   * {@link ElementwiseKernels#adamUpdate} for the formula); g is read only.
+   */
+  public static void adamUpdate(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff,
+      float[] v, int vOff, int n, float beta1, float beta2, float eps, float l2, float stepSize,
+      float invSqrtCorrection2) {
+    Checks.nonNegative("adamUpdate", "n", n);
+    Checks.range("adamUpdate", "w", w, wOff, n);
+    Checks.range("adamUpdate", "g", g, gOff, n);
+    Checks.range("adamUpdate", "m", m, mOff, n);
+    Checks.range("adamUpdate", "v", v, vOff, n);
+    K.adamUpdate(w, wOff, g, gOff, m, mOff, v, vOff, n, beta1, beta2, eps, l2, stepSize,
+        invSqrtCorrection2);
+  }
+
   private static void unary(String kernel, float[] out, int outOff, float[] x, int xOff, int n) {
     Checks.nonNegative(kernel, "n", n);
     Checks.range(kernel, kernel.equals("axpy") ? "y" : "out", out, outOff, n);

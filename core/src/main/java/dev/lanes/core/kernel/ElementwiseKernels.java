@@ -37,4 +37,19 @@ public interface ElementwiseKernels {
    */
   void addChannelBias(float[] x, int xOff, float[] bias, int biasOff,
       int batch, int channels, int spatial);
+
+  /**
+   * One Adam update of n parameters, PyTorch's arrangement, in place on w, m and v:
+   * <pre>
+   *   gi = g + l2·w
+   *   m = β1·m + (1 − β1)·gi          v = β2·v + (1 − β2)·gi·gi
+   *   w = w − stepSize·m / (√v·invSqrtCorrection2 + ε)
+   * </pre>
+   * each a separate IEEE float operation in this order (no fused multiply-add), so every
+   * implementation gives the same bits; stepSize = lr / (1 − β1^t), invSqrtCorrection2 =
+   * 1 / √(1 − β2^t).
+   */
+  void adamUpdate(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v,
+      int vOff, int n, float beta1, float beta2, float eps, float l2, float stepSize,
+      float invSqrtCorrection2);
 }

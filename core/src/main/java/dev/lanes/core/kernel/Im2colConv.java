@@ -5,34 +5,61 @@ import dev.lanes.core.parallel.RangeBody;
 
 /**
  * Convolution as im2col plus matrix multiply (the fast path; {@code ScalarConv} is the
- * reference). Per image, with col = im2col(x) of shape (C·kh·kw, outH·outW):
+ * reference), on tiles of a few images. With P = outH·outW, a tile of t images has its columns
+ * side by side in one matrix col (C·kh·kw, t·P), image i in columns [i·P, (i+1)·P):
  * <ul>
- *   <li>forward: {@code y = w·col + b}, w viewed as (out, C·kh·kw);
- *   <li>backwardData: {@code dx = col2im(wᵀ·dy)};
- *   <li>backwardWeights: {@code dw += dy·colᵀ}, {@code db += Σ dy}, recomputing col rather than
- *       keeping it from the forward pass.
+ *   <li>forward: {@code Y = w·col} (out, t·P), then each image's block of Y is copied to y and
+ *       the bias added;
+ *   <li>backwardData: {@code col = wᵀ·DY}, DY (out, t·P) the tile's dy side by side, then
+ *       {@code dx = col2im(col)} per image;
+ *   <li>backwardWeights: {@code dw += DY·colᵀ}, one product of depth t·P per tile, and
+ *       {@code db += Σ dy}; the columns are recomputed rather than kept from the forward pass.
  * </ul>
- * A 1x1 convolution with stride 1 and no padding skips im2col: the image is its own col.
+ * Why tiles: a small CNN's per-image products are small (LeNet's second layer: 64 x 196 x 288)
+ * and the GEMM's fixed costs (packing w, edge tiles, short k loops) weigh on each; a tile of
+ * t images makes one product t times wider or deeper. t is a power of two with t·P ≤
+ * {@link #TILE_COLUMNS} (at least 1), fixed by the geometry alone.
  *
- * <p>Memory: one image's columns per thread ({@link Scratch} in a {@link ThreadLocal}), never
- * the batch's. Threads: when the batch has at least as many images as the pool has threads,
- * each thread takes whole images (a small CNN's per-image GEMMs are too small to split, and the
- * matrix multiplies inside then run on their own thread); otherwise images go one after another
- * and each matrix multiply splits itself. The weight gradient is summed per thread part in a
- * fixed partition, then added in part order, so a run is repeatable for a given thread count.
+ * <p>A 1x1 convolution with stride 1 and no padding skips im2col: each image is its own col,
+ * one image per tile.
+ *
+ * <p>Memory: per thread, one tile's columns (C·kh·kw × t·P floats) and its (out × t·P) block of
+ * y or dy, in {@link Scratch} buffers that grow once; never the batch's.
+ *
+ * <p>Threads and determinism: forward and backwardData hand whole tiles to the threads when
+ * there are at least as many tiles as threads, else run the tiles in order and let each product
+ * split itself; either way every output element is computed by the same operations (the GEMM is
+ * bit for bit the same for any thread count). backwardWeights runs the tiles in order, each tile's
+ * im2col split over its images and channels, each product split by the GEMM, so dw is summed in
+ * one fixed order: the result is bit for bit the same for any thread count.
  */
 public final class Im2colConv implements ConvKernels {
+  /** The widest tile, in columns: lenet2's 14x14 outputs go 4 images to a tile. */
+  static final int TILE_COLUMNS = Integer.getInteger("lanes.conv.tileColumns", 1024);
+
   private final GemmKernel gemm;
   private final ElementwiseKernels elementwise;
   private final ReductionKernels reductions;
   private final ThreadLocal<Scratch> columns = ThreadLocal.withInitial(Scratch::new);
-  private final ThreadLocal<Scratch> partials = ThreadLocal.withInitial(Scratch::new);
+  private final ThreadLocal<Scratch> blocks = ThreadLocal.withInitial(Scratch::new);
   private final ThreadLocal<Task> tasks = ThreadLocal.withInitial(() -> new Task(this));
 
   public Im2colConv(GemmKernel gemm, ElementwiseKernels elementwise, ReductionKernels reductions) {
     this.gemm = gemm;
     this.elementwise = elementwise;
     this.reductions = reductions;
+  }
+
+  /** Images per tile: a power of two, t·P ≤ TILE_COLUMNS, at most the batch; 1 for 1x1. */
+  static int tileImages(Conv2dGeometry g) {
+    if (g.isPointwise()) {
+      return 1;
+    }
+    int t = 1;
+    while (2L * t * g.outPlane() <= TILE_COLUMNS && t < g.batch()) {
+      t *= 2;
+    }
+    return t;
   }
 
   @Override
@@ -47,7 +74,7 @@ public final class Im2colConv implements ConvKernels {
     t.wOff = wOff;
     t.bias = bias;
     t.biasOff = biasOff;
-    runOverImages(t);
+    runOverTiles(t);
   }
 
   @Override
@@ -60,68 +87,81 @@ public final class Im2colConv implements ConvKernels {
     t.yOff = dyOff;
     t.w = w;
     t.wOff = wOff;
-    runOverImages(t);
+    runOverTiles(t);
   }
 
   @Override
   public void backwardWeights(float[] dw, int dwOff, float[] dBias, int dBiasOff, float[] dy,
       int dyOff, float[] x, int xOff, Conv2dGeometry g) {
-    Task t = tasks.get().set(Op.BACKWARD_WEIGHTS, g);
-    t.y = dy;
-    t.yOff = dyOff;
+    Task t = tasks.get().set(Op.IM2COL, g);
     t.x = x;
     t.xOff = xOff;
-    t.w = dw;
-    t.wOff = dwOff;
-    t.bias = dBias;
-    t.biasOff = dBiasOff;
-    int parts = imagesInParallel(g) ? Math.min(g.batch(), Parallel.threads()) : 1;
-    t.parts = parts;
-    // part 0 adds straight into dw and dBias; the others into zeroed slices of this buffer
-    int slice = g.weightSize() + g.outChannels();
-    t.partial = partials.get().floats((parts - 1) * slice);
-    elementwise.fill(t.partial, 0, 0f, (parts - 1) * slice);
+    int k = g.patchSize();
+    int plane = g.outPlane();
+    int out = g.outChannels();
+    int per = tileImages(g);
     try {
-      if (parts > 1) {
-        Parallel.parallelFor(parts, 1, t);
-      } else {
-        t.run(0, 1);
-      }
-      for (int p = 1; p < parts; p++) {
-        int at = (p - 1) * slice;
-        elementwise.add(dw, dwOff, dw, dwOff, t.partial, at, g.weightSize());
-        if (dBias != null) {
-          elementwise.add(dBias, dBiasOff, dBias, dBiasOff, t.partial, at + g.weightSize(),
-              g.outChannels());
+      for (int first = 0; first < g.batch(); first += per) {
+        int images = Math.min(per, g.batch() - first);
+        int width = images * plane;
+        float[] col;
+        int colOff;
+        if (g.isPointwise()) {
+          col = x;
+          colOff = xOff + first * g.imageSize();
+        } else {
+          // the tile's columns, split over (image, channel) pairs
+          col = columns.get().floats(k * width);
+          colOff = 0;
+          t.col = col;
+          t.first = first;
+          t.images = images;
+          Parallel.parallelFor(images * g.inChannels(), Math.max(1, g.inChannels() / 2), t);
         }
+        float[] dyTile;
+        int dyTileOff;
+        if (images == 1) {
+          dyTile = dy;
+          dyTileOff = dyOff + first * out * plane;
+        } else {
+          dyTile = blocks.get().floats(out * width);
+          dyTileOff = 0;
+          gather(dyTile, dy, dyOff, first, images, out, plane);
+        }
+        // dw (out, k) += DY (out, t·P) · colᵀ (t·P, k)
+        gemm.sgemm(false, true, out, k, width, 1f, dyTile, dyTileOff, width, col, colOff, width,
+            1f, dw, dwOff, k);
       }
     } finally {
       t.clear();
     }
+    if (dBias != null) {
+      reductions.addChannelSums(dBias, dBiasOff, dy, dyOff, g.batch(), out, plane);
+    }
   }
 
-  private void runOverImages(Task t) {
+  private void runOverTiles(Task t) {
+    Conv2dGeometry g = t.g;
+    int per = tileImages(g);
+    int tiles = (g.batch() + per - 1) / per;
+    t.first = per; // images per tile, for run()
     try {
-      if (imagesInParallel(t.g)) {
-        Parallel.parallelFor(t.g.batch(), 1, t);
+      if (Parallel.threads() > 1 && tiles >= Parallel.threads()) {
+        Parallel.parallelFor(tiles, 1, t);
       } else {
-        t.run(0, t.g.batch());
+        t.run(0, tiles);
       }
     } finally {
       t.clear();
     }
   }
 
-  private static boolean imagesInParallel(Conv2dGeometry g) {
-    return Parallel.threads() > 1 && g.batch() >= Parallel.threads();
-  }
-
-  private enum Op { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS }
+  private enum Op { FORWARD, BACKWARD_DATA, IM2COL }
 
   /**
    * The arguments of one call, kept in a per-thread object rather than captured by a lambda, so
    * that a call allocates nothing. x/y/w name the arrays in forward's roles: for backwardData x
-   * is dx and y is dy; for backwardWeights w is dw and bias is dBias.
+   * is dx and y is dy.
    */
   private static final class Task implements RangeBody {
     private final Im2colConv conv;
@@ -135,8 +175,10 @@ public final class Im2colConv implements ConvKernels {
     int wOff;
     float[] bias;
     int biasOff;
-    int parts;
-    float[] partial;
+    // FORWARD, BACKWARD_DATA: first = images per tile; IM2COL: the tile's first image and size
+    int first;
+    int images;
+    float[] col;
 
     Task(Im2colConv conv) {
       this.conv = conv;
@@ -149,7 +191,7 @@ public final class Im2colConv implements ConvKernels {
     }
 
     void clear() {
-      y = x = w = bias = partial = null;
+      y = x = w = bias = col = null;
       g = null;
     }
 
@@ -157,97 +199,118 @@ public final class Im2colConv implements ConvKernels {
     public void run(int start, int end) {
       switch (op) {
         case FORWARD -> {
-          for (int n = start; n < end; n++) {
-            conv.forwardImage(this, n);
+          for (int tile = start; tile < end; tile++) {
+            int n = tile * first;
+            conv.forwardTile(this, n, Math.min(first, g.batch() - n));
           }
         }
         case BACKWARD_DATA -> {
-          for (int n = start; n < end; n++) {
-            conv.backwardDataImage(this, n);
+          for (int tile = start; tile < end; tile++) {
+            int n = tile * first;
+            conv.backwardDataTile(this, n, Math.min(first, g.batch() - n));
           }
         }
-        case BACKWARD_WEIGHTS -> {
-          for (int p = start; p < end; p++) {
-            conv.backwardWeightsPart(this, p);
+        case IM2COL -> {
+          // items are (image, channel) pairs of the tile, channel fastest
+          int channels = g.inChannels();
+          int width = images * g.outPlane();
+          for (int item = start; item < end; ) {
+            int i = item / channels;
+            int c0 = item % channels;
+            int c1 = Math.min(channels, c0 + (end - item));
+            Im2col.im2col(col, i * g.outPlane(), width, x, xOff + (first + i) * g.imageSize(),
+                g, c0, c1);
+            item += c1 - c0;
           }
         }
       }
     }
   }
 
-  private void forwardImage(Task t, int n) {
+  /** Copies images [first, first + images) of a (N, out, P) array side by side: (out, t·P). */
+  private static void gather(float[] to, float[] from, int fromOff, int first, int images,
+      int out, int plane) {
+    int width = images * plane;
+    for (int i = 0; i < images; i++) {
+      int src = fromOff + (first + i) * out * plane;
+      for (int o = 0; o < out; o++) {
+        System.arraycopy(from, src + o * plane, to, o * width + i * plane, plane);
+      }
+    }
+  }
+
+  private void forwardTile(Task t, int first, int images) {
     Conv2dGeometry g = t.g;
     int k = g.patchSize();
     int plane = g.outPlane();
-    int xImage = t.xOff + n * g.imageSize();
-    int yImage = t.yOff + n * g.outChannels() * plane;
+    int out = g.outChannels();
+    int width = images * plane;
+    int yFirst = t.yOff + first * out * plane;
     float[] col;
     int colOff;
     if (g.isPointwise()) {
       col = t.x;
-      colOff = xImage;
+      colOff = t.xOff + first * g.imageSize();
     } else {
-      col = columns.get().floats(k * plane);
+      col = columns.get().floats(k * width);
       colOff = 0;
-      Im2col.im2col(col, 0, t.x, xImage, g);
+      for (int i = 0; i < images; i++) {
+        Im2col.im2col(col, i * plane, width, t.x, t.xOff + (first + i) * g.imageSize(), g, 0,
+            g.inChannels());
+      }
     }
-    // y (out, plane) = w (out, k) · col (k, plane)
-    gemm.sgemm(false, false, g.outChannels(), plane, k, 1f, t.w, t.wOff, k, col, colOff, plane,
-        0f, t.y, yImage, plane);
+    if (images == 1) {
+      // y (out, P) = w (out, k) · col (k, P), straight into y
+      gemm.sgemm(false, false, out, plane, k, 1f, t.w, t.wOff, k, col, colOff, plane, 0f, t.y,
+          yFirst, plane);
+    } else {
+      // Y (out, t·P) = w (out, k) · col (k, t·P), then each image's block of Y into y
+      float[] block = blocks.get().floats(out * width);
+      gemm.sgemm(false, false, out, width, k, 1f, t.w, t.wOff, k, col, colOff, width, 0f, block,
+          0, width);
+      for (int i = 0; i < images; i++) {
+        int dst = yFirst + i * out * plane;
+        for (int o = 0; o < out; o++) {
+          System.arraycopy(block, o * width + i * plane, t.y, dst + o * plane, plane);
+        }
+      }
+    }
     if (t.bias != null) {
-      elementwise.addChannelBias(t.y, yImage, t.bias, t.biasOff, 1, g.outChannels(), plane);
+      elementwise.addChannelBias(t.y, yFirst, t.bias, t.biasOff, images, out, plane);
     }
   }
 
-  private void backwardDataImage(Task t, int n) {
+  private void backwardDataTile(Task t, int first, int images) {
     Conv2dGeometry g = t.g;
     int k = g.patchSize();
     int plane = g.outPlane();
-    int dxImage = t.xOff + n * g.imageSize();
-    int dyImage = t.yOff + n * g.outChannels() * plane;
+    int out = g.outChannels();
+    int width = images * plane;
+    int dxFirst = t.xOff + first * g.imageSize();
+    float[] dyTile;
+    int dyTileOff;
+    if (images == 1) {
+      dyTile = t.y;
+      dyTileOff = t.yOff + first * out * plane;
+    } else {
+      dyTile = blocks.get().floats(out * width);
+      dyTileOff = 0;
+      gather(dyTile, t.y, t.yOff, first, images, out, plane);
+    }
     if (g.isPointwise()) {
-      // dx (C, plane) = wᵀ (C, out) · dy (out, plane)
-      gemm.sgemm(true, false, k, plane, g.outChannels(), 1f, t.w, t.wOff, k, t.y, dyImage, plane,
-          0f, t.x, dxImage, plane);
+      // dx (C, P) = wᵀ (C, out) · dy (out, P)
+      gemm.sgemm(true, false, k, plane, out, 1f, t.w, t.wOff, k, dyTile, dyTileOff, plane, 0f,
+          t.x, dxFirst, plane);
       return;
     }
-    float[] col = columns.get().floats(k * plane);
-    gemm.sgemm(true, false, k, plane, g.outChannels(), 1f, t.w, t.wOff, k, t.y, dyImage, plane,
-        0f, col, 0, plane);
-    elementwise.fill(t.x, dxImage, 0f, g.imageSize());
-    Im2col.col2im(t.x, dxImage, col, 0, g, elementwise);
-  }
-
-  /** Part p of the batch: its images' weight gradients, into dw (p = 0) or slice p - 1. */
-  private void backwardWeightsPart(Task t, int p) {
-    Conv2dGeometry g = t.g;
-    int k = g.patchSize();
-    int plane = g.outPlane();
-    int first = (int) ((long) p * g.batch() / t.parts);
-    int last = (int) ((long) (p + 1) * g.batch() / t.parts);
-    float[] dw = p == 0 ? t.w : t.partial;
-    int dwOff = p == 0 ? t.wOff : (p - 1) * (g.weightSize() + g.outChannels());
-    float[] db = p == 0 ? t.bias : t.partial;
-    int dbOff = p == 0 ? t.biasOff : dwOff + g.weightSize();
-    for (int n = first; n < last; n++) {
-      int xImage = t.xOff + n * g.imageSize();
-      int dyImage = t.yOff + n * g.outChannels() * plane;
-      float[] col;
-      int colOff;
-      if (g.isPointwise()) {
-        col = t.x;
-        colOff = xImage;
-      } else {
-        col = columns.get().floats(k * plane);
-        colOff = 0;
-        Im2col.im2col(col, 0, t.x, xImage, g);
-      }
-      // dw (out, k) += dy (out, plane) · colᵀ (plane, k)
-      gemm.sgemm(false, true, g.outChannels(), k, plane, 1f, t.y, dyImage, plane, col, colOff,
-          plane, 1f, dw, dwOff, k);
-      if (t.bias != null) {
-        reductions.addChannelSums(db, dbOff, t.y, dyImage, 1, g.outChannels(), plane);
-      }
+    // col (k, t·P) = wᵀ (k, out) · DY (out, t·P), then col2im image by image
+    float[] col = columns.get().floats(k * width);
+    gemm.sgemm(true, false, k, width, out, 1f, t.w, t.wOff, k, dyTile, dyTileOff, width, 0f, col,
+        0, width);
+    for (int i = 0; i < images; i++) {
+      int dxImage = dxFirst + i * g.imageSize();
+      elementwise.fill(t.x, dxImage, 0f, g.imageSize());
+      Im2col.col2im(t.x, dxImage, col, i * plane, width, g, elementwise, true);
     }
   }
 }

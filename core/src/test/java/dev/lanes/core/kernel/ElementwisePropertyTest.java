@@ -77,6 +77,31 @@ class ElementwisePropertyTest {
   }
 
   @Test
+  void adamUpdateMatchesScalarBitForBit() {
+    Property.named("simd adamUpdate matches scalar").tries(100).check(c -> {
+      int n = c.size("n", 0, 200, Sizes.aroundLanes(LANES));
+      int off = c.intIn("offset", 0, 3);
+      float[] w = c.floats("w", n + off, -2, 2);
+      float[] g = c.floats("g", n + off, -1, 1);
+      float[] m = c.floats("m", n + off, -0.1f, 0.1f);
+      float[] v = c.floats("v", n + off, 0, 0.01f);
+      float l2 = c.bool("l2") ? 1e-2f : 0f;
+      int step = c.intIn("step", 1, 50);
+      float stepSize = (float) (1e-3 / (1 - Math.pow(0.9, step)));
+      float inv = (float) (1 / Math.sqrt(1 - Math.pow(0.999, step)));
+      float[][] e = {w.clone(), m.clone(), v.clone()};
+      float[][] a = {w.clone(), m.clone(), v.clone()};
+      SCALAR.elementwise().adamUpdate(e[0], off, g, off, e[1], off, e[2], off, n, 0.9f, 0.999f,
+          1e-8f, l2, stepSize, inv);
+      SIMD.elementwise().adamUpdate(a[0], off, g, off, a[1], off, a[2], off, n, 0.9f, 0.999f,
+          1e-8f, l2, stepSize, inv);
+      FloatAsserts.assertClose("adam w", e[0], a[0], 0, 0);
+      FloatAsserts.assertClose("adam m", e[1], a[1], 0, 0);
+      FloatAsserts.assertClose("adam v", e[2], a[2], 0, 0);
+    });
+  }
+
+  @Test
   void rowBiasMatchesScalar() {
     Property.named("simd addRowBias matches scalar").tries(120).check(c -> {
       int rows = c.size("rows", 0, 9, 0, 1, 2, 3);

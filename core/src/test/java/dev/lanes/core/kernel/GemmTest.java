@@ -194,12 +194,16 @@ class GemmTest {
    */
   @Test
   void oneAndTwoThreadsGiveTheSameBits() {
+    // n = 203: threads take column panels; n = 20 (two panels): threads split the rows
+    for (int n : new int[] {203, 20}) {
+      oneAndTwoThreadsGiveTheSameBits(301, n, 1100);
+    }
+  }
+
+  private static void oneAndTwoThreadsGiveTheSameBits(int m, int n, int k) {
     int before = Parallel.threads();
     try {
       SplittableRandom random = new SplittableRandom(3);
-      int m = 301;
-      int n = 203;
-      int k = 1100;
       float[] a = new float[m * k];
       float[] b = new float[k * n];
       float[] c0 = new float[m * n];
@@ -219,8 +223,8 @@ class GemmTest {
                 transB ? k : n, 0.3f, c, 0, n);
             results[threads - 1] = c;
           }
-          assertTrue(Arrays.equals(results[0], results[1]),
-              "1 and 2 threads differ: transA = " + transA + ", transB = " + transB);
+          assertTrue(Arrays.equals(results[0], results[1]), "1 and 2 threads differ: n = " + n
+              + ", transA = " + transA + ", transB = " + transB);
         }
       }
     } finally {

@@ -56,6 +56,34 @@ class PoolPropertyTest {
   }
 
   @Test
+  void maxPool2x2WithoutPaddingMatchesTheDirectLoopsExactly() {
+    // the branch-free 2x2 path: ties (a coarse grid), ±0, NaN and ±∞ (whose sum is NaN)
+    float[] specials = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+    Property.named("simd maxPool2d 2x2 matches scalar").tries(150).check(c -> {
+      Pool2dGeometry g = new Pool2dGeometry(c.size("batch", 1, 3), c.size("channels", 1, 3),
+          c.size("height", 2, 17), c.size("width", 2, 3 * LANES + 20), 2, 2,
+          c.intIn("strideH", 1, 3), c.intIn("strideW", 1, 3), 0, 0);
+      c.note("geometry", g);
+      float[] x = new float[g.inputSize() + 3];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = c.random().nextInt(20) == 0 ? specials[c.random().nextInt(specials.length)]
+            : c.random().nextInt(-4, 5);
+      }
+      float[] expected = new float[g.outputSize()];
+      float[] actual = new float[g.outputSize()];
+      int[] argE = new int[g.outputSize()];
+      int[] argA = new int[g.outputSize()];
+      SCALAR.pool().maxPoolForward(expected, 0, argE, 0, x, 3, g);
+      SIMD.pool().maxPoolForward(actual, 0, argA, 0, x, 3, g);
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
+            "maxPool2d[" + i + "]: " + expected[i] + " vs " + actual[i]);
+      }
+      assertArrayEquals(argE, argA, "argmax");
+    });
+  }
+
+  @Test
   void avgPoolMatchesTheDirectLoopsExactly() {
     Property.named("simd avgPool2d matches scalar").tries(250).check(c -> {
       Pool2dGeometry g = geometry(c);

@@ -1,5 +1,6 @@
 package dev.lanes.layers.optim;
 
+import dev.lanes.core.kernel.Elementwise;
 import dev.lanes.layers.Param;
 
 /**
@@ -23,29 +24,14 @@ final class AdamMoments {
     v = new float[size];
   }
 
-  /**
-   * One update of p. A single fused loop, not kernel calls: the facades have no square root or
-   * division, and one pass over five arrays reads each element once.
-   */
+  /** One update of p: one fused pass over w, g, m and v ({@link Elementwise#adamUpdate}). */
   void update(Param p, float lr, float beta1, float beta2, float eps, float l2) {
     step++;
     double correction1 = 1 - Math.pow(beta1, step);
     float stepSize = (float) (lr / correction1);
     float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
-    float[] w = p.value().data();
-    int wOff = p.value().offset();
-    float[] g = p.grad().data();
-    int gOff = p.grad().offset();
-    float keep1 = 1f - beta1;
-    float keep2 = 1f - beta2;
-    for (int i = 0, n = m.length; i < n; i++) {
-      float wi = w[wOff + i];
-      float gi = g[gOff + i] + l2 * wi;
-      float mi = beta1 * m[i] + keep1 * gi;
-      float vi = beta2 * v[i] + keep2 * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      w[wOff + i] = wi - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + eps);
-    }
+    Elementwise.adamUpdate(p.value().data(), p.value().offset(), p.grad().data(),
+        p.grad().offset(), m, 0, v, 0, m.length, beta1, beta2, eps, l2, stepSize,
+        invSqrtCorrection2);
   }
 }

@@ -72,4 +72,21 @@ public final class ScalarElementwise implements ElementwiseKernels {
       }
     }
   }
+
+  @Override
+  public void adamUpdate(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff,
+      float[] v, int vOff, int n, float beta1, float beta2, float eps, float l2, float stepSize,
+      float invSqrtCorrection2) {
+    float keep1 = 1f - beta1;
+    float keep2 = 1f - beta2;
+    for (int i = 0; i < n; i++) {
+      float wi = w[wOff + i];
+      float gi = g[gOff + i] + l2 * wi;
+      float mi = beta1 * m[mOff + i] + keep1 * gi;
+      float vi = beta2 * v[vOff + i] + keep2 * gi * gi;
+      m[mOff + i] = mi;
+      v[vOff + i] = vi;
+      w[wOff + i] = wi - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + eps);
+    }
+  }
 }

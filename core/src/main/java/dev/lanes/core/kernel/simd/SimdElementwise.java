@@ -5,12 +5,13 @@ import static dev.lanes.core.kernel.simd.FloatSpecies.L;
 
 import dev.lanes.core.kernel.ElementwiseKernels;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Element-wise kernels on the Vector API. Each loop runs whole vectors up to
- * {@code loopBound(n)} and finishes with one masked vector, so every element goes through the
- * same instructions wherever it sits.
+ * {@code loopBound(n)} and finishes with a scalar tail doing the same single IEEE operation per
+ * element, so every element gets the same bits wherever it sits. Not a masked vector: on AVX2
+ * C2 does not intrinsify every masked load and store, and those it leaves box the vector and
+ * the mask (bytes allocated on every call, measured in training steps).
  */
 final class SimdElementwise implements ElementwiseKernels {
   @Override
@@ -20,8 +21,8 @@ final class SimdElementwise implements ElementwiseKernels {
     for (int bound = F.loopBound(n); i < bound; i += L) {
       v.intoArray(out, outOff + i);
     }
-    if (i < n) {
-      v.intoArray(out, outOff + i, F.indexInRange(i, n));
+    for (; i < n; i++) {
+      out[outOff + i] = value;
     }
   }
 
@@ -38,10 +39,8 @@ final class SimdElementwise implements ElementwiseKernels {
       FloatVector.fromArray(F, a, aOff + i).add(FloatVector.fromArray(F, b, bOff + i))
           .intoArray(out, outOff + i);
     }
-    if (i < n) {
-      VectorMask<Float> m = F.indexInRange(i, n);
-      FloatVector.fromArray(F, a, aOff + i, m).add(FloatVector.fromArray(F, b, bOff + i, m))
-          .intoArray(out, outOff + i, m);
+    for (; i < n; i++) {
+      out[outOff + i] = a[aOff + i] + b[bOff + i];
     }
   }
 
@@ -52,10 +51,8 @@ final class SimdElementwise implements ElementwiseKernels {
       FloatVector.fromArray(F, a, aOff + i).sub(FloatVector.fromArray(F, b, bOff + i))
           .intoArray(out, outOff + i);
     }
-    if (i < n) {
-      VectorMask<Float> m = F.indexInRange(i, n);
-      FloatVector.fromArray(F, a, aOff + i, m).sub(FloatVector.fromArray(F, b, bOff + i, m))
-          .intoArray(out, outOff + i, m);
+    for (; i < n; i++) {
+      out[outOff + i] = a[aOff + i] - b[bOff + i];
     }
   }
 
@@ -66,10 +63,8 @@ final class SimdElementwise implements ElementwiseKernels {
       FloatVector.fromArray(F, a, aOff + i).mul(FloatVector.fromArray(F, b, bOff + i))
           .intoArray(out, outOff + i);
     }
-    if (i < n) {
-      VectorMask<Float> m = F.indexInRange(i, n);
-      FloatVector.fromArray(F, a, aOff + i, m).mul(FloatVector.fromArray(F, b, bOff + i, m))
-          .intoArray(out, outOff + i, m);
+    for (; i < n; i++) {
+      out[outOff + i] = a[aOff + i] * b[bOff + i];
     }
   }
 
@@ -79,9 +74,8 @@ final class SimdElementwise implements ElementwiseKernels {
     for (int bound = F.loopBound(n); i < bound; i += L) {
       FloatVector.fromArray(F, x, xOff + i).mul(alpha).intoArray(out, outOff + i);
     }
-    if (i < n) {
-      VectorMask<Float> m = F.indexInRange(i, n);
-      FloatVector.fromArray(F, x, xOff + i, m).mul(alpha).intoArray(out, outOff + i, m);
+    for (; i < n; i++) {
+      out[outOff + i] = x[xOff + i] * alpha;
     }
   }
 
@@ -93,10 +87,8 @@ final class SimdElementwise implements ElementwiseKernels {
       FloatVector.fromArray(F, x, xOff + i).mul(alpha).add(FloatVector.fromArray(F, y, yOff + i))
           .intoArray(y, yOff + i);
     }
-    if (i < n) {
-      VectorMask<Float> m = F.indexInRange(i, n);
-      FloatVector.fromArray(F, x, xOff + i, m).mul(alpha)
-          .add(FloatVector.fromArray(F, y, yOff + i, m)).intoArray(y, yOff + i, m);
+    for (; i < n; i++) {
+      y[yOff + i] = x[xOff + i] * alpha + y[yOff + i];
     }
   }
 
@@ -118,11 +110,42 @@ final class SimdElementwise implements ElementwiseKernels {
         for (int bound = F.loopBound(spatial); i < bound; i += L) {
           FloatVector.fromArray(F, x, base + i).add(v).intoArray(x, base + i);
         }
-        if (i < spatial) {
-          VectorMask<Float> m = F.indexInRange(i, spatial);
-          FloatVector.fromArray(F, x, base + i, m).add(v).intoArray(x, base + i, m);
+        for (float b0 = bias[biasOff + c]; i < spatial; i++) {
+          x[base + i] += b0;
         }
       }
+    }
+  }
+
+  @Override
+  public void adamUpdate(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff,
+      float[] v, int vOff, int n, float beta1, float beta2, float eps, float l2, float stepSize,
+      float invSqrtCorrection2) {
+    // the scalar reference's operations lane by lane (sqrt and division are correctly rounded
+    // in both), so the bits agree; vectorised, the square root and the division, about 20
+    // cycles each as scalars, stop dominating the step of a small model
+    float keep1 = 1f - beta1;
+    float keep2 = 1f - beta2;
+    int i = 0;
+    for (int bound = F.loopBound(n); i < bound; i += L) {
+      FloatVector wi = FloatVector.fromArray(F, w, wOff + i);
+      FloatVector gi = FloatVector.fromArray(F, g, gOff + i).add(wi.mul(l2));
+      FloatVector mi = FloatVector.fromArray(F, m, mOff + i).mul(beta1).add(gi.mul(keep1));
+      FloatVector vi = FloatVector.fromArray(F, v, vOff + i).mul(beta2)
+          .add(gi.mul(keep2).mul(gi));
+      mi.intoArray(m, mOff + i);
+      vi.intoArray(v, vOff + i);
+      wi.sub(mi.mul(stepSize).div(vi.sqrt().mul(invSqrtCorrection2).add(eps)))
+          .intoArray(w, wOff + i);
+    }
+    for (; i < n; i++) {
+      float wi = w[wOff + i];
+      float gi = g[gOff + i] + l2 * wi;
+      float mi = beta1 * m[mOff + i] + keep1 * gi;
+      float vi = beta2 * v[vOff + i] + keep2 * gi * gi;
+      m[mOff + i] = mi;
+      v[vOff + i] = vi;
+      w[wOff + i] = wi - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + eps);
     }
   }
 }

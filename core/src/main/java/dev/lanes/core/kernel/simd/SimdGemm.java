@@ -7,7 +7,6 @@ import dev.lanes.core.kernel.GemmKernel;
 import dev.lanes.core.parallel.Parallel;
 import dev.lanes.core.parallel.RangeBody;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * sgemm on the Vector API, in the GotoBLAS/BLIS structure (Goto and van de Geijn, "Anatomy of
@@ -37,9 +36,14 @@ import jdk.incubator.vector.VectorMask;
  * <p>alpha and beta are applied at write-back: the first KC block computes
  * {@code alpha·acc + beta·C}, the later ones {@code alpha·acc + C}.
  *
- * <p>Threads split the rows of C (the ic loop) in whole MR panels; the packed B block is shared.
- * Every element of C is computed by the same operations in the same order whichever thread
- * computes it, so the result is bit for bit the same for any thread count.
+ * <p>Threads: when C has at least two NR-wide column panels per thread, each thread takes a
+ * contiguous run of whole panels and runs all five loops over it with its own packed A and B:
+ * one hand-off per call, and no packed block shared between cores (sharing the packed B and
+ * splitting the rows, two hand-offs per KC block, gave 1.45-1.5x on two cores at n = 512 and
+ * 1024). Narrower products split the rows of C (the ic loop) in whole MR panels and share the
+ * packed B block. Every element of C is computed by the same operations in the same order
+ * whichever thread computes it (the k blocking is the same, and the micro-kernel's lanes do not
+ * interact), so the result is bit for bit the same for any thread count.
  *
  * <p>Small products (m·n·k ≤ {@link #SMALL}) skip packing, which would cost as much as the
  * multiply: a register-blocked loop reads A and B where they are.
@@ -64,8 +68,15 @@ final class SimdGemm implements GemmKernel {
   static final int MC = Integer.getInteger("tune.mc", 8) * MR;
   /** Columns of a packed B block, a multiple of NR: KC×NC floats (4 MiB) stay in the L3. */
   static final int NC = Integer.getInteger("tune.nc", 2048);
-  /** Up to this m·n·k the unpacked path runs (packing would cost as much as the product). */
+  /**
+   * Up to this m·n·k the unpacked path runs (packing would cost as much as the product). So
+   * does a product with B transposed and fewer than NR columns of C, at any size: packing op(B)
+   * is a scalar transpose there, op(A) another, and most of the padded NR-wide panel would be
+   * zeros (a first convolution's weight gradient: 32 x 9 x 784 ran at 9 GFLOP/s packed).
+   */
   static final long SMALL = 48L * 48 * 48;
+  /** Threads take column panels (see the class comment); -Dtune.rowSplit=true to compare. */
+  static final boolean COLUMN_SPLIT = !Boolean.getBoolean("tune.rowSplit");
   /** From this m·n·k on the blocked path splits its rows over the shared pool. */
   static final long PARALLEL = 96L * 96 * 96;
 
@@ -82,7 +93,8 @@ final class SimdGemm implements GemmKernel {
       scale(m, n, beta, c, cOff, ldc); // BLAS: A and B are not read
       return;
     }
-    if ((long) m * n * k <= SMALL && !(transA && transB)) {
+    boolean narrowTransB = transB && !transA && n < NR;
+    if (((long) m * n * k <= SMALL || narrowTransB) && !(transA && transB)) {
       if (transB) {
         smallRowsDotRows(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       } else {
@@ -114,6 +126,7 @@ final class SimdGemm implements GemmKernel {
     // bound once, so that a parallel call allocates no lambda
     final RangeBody packB = this::packBPanels;
     final RangeBody multiply = this::multiplyPanels;
+    final RangeBody columns = this::runColumns;
 
     // the call
     boolean transA;
@@ -129,6 +142,9 @@ final class SimdGemm implements GemmKernel {
     float[] c;
     int cOff;
     int ldc;
+    int n;
+    int k;
+    float beta;
     // the current block: op(B)[pc:+kc, jc:+nc], and the beta its write-back applies
     int jc;
     int nc;
@@ -152,8 +168,19 @@ final class SimdGemm implements GemmKernel {
       this.c = c;
       this.cOff = cOff;
       this.ldc = ldc;
+      this.n = n;
+      this.k = k;
+      this.beta = beta;
       int rowPanels = (m + MR - 1) / MR;
-      boolean parallel = rowPanels > 1 && (long) m * n * k >= PARALLEL && Parallel.threads() > 1;
+      int allColPanels = (n + NR - 1) / NR;
+      boolean big = (long) m * n * k >= PARALLEL && Parallel.threads() > 1;
+      if (COLUMN_SPLIT && big && allColPanels >= 2 * Parallel.threads()) {
+        // each thread takes whole NR-wide panels of C's columns and runs every loop over
+        // them with its own packed A and B (see the class comment)
+        Parallel.parallelFor(allColPanels, 2, columns);
+        return;
+      }
+      boolean parallel = big && rowPanels > 1;
       int maxPanels = (Math.min(n, NC) + NR - 1) / NR;
       if (packedB.length < maxPanels * NR * KC) {
         packedB = new float[maxPanels * NR * KC];
@@ -171,6 +198,59 @@ final class SimdGemm implements GemmKernel {
             packBPanels(0, colPanels);
             multiplyPanels(0, rowPanels);
           }
+        }
+      }
+    }
+
+    /**
+     * Columns [start·NR, end·NR) of C (clipped to n), the whole product over them, on the
+     * calling thread with its own context's buffers (this may run on a pool worker, which
+     * copies the call's description from the caller's context; nothing of it is written).
+     */
+    void runColumns(int start, int end) {
+      Context own = CONTEXT.get();
+      if (own != this) {
+        own.transA = transA;
+        own.transB = transB;
+        own.m = m;
+        own.alpha = alpha;
+        own.a = a;
+        own.aOff = aOff;
+        own.lda = lda;
+        own.b = b;
+        own.bOff = bOff;
+        own.ldb = ldb;
+        own.c = c;
+        own.cOff = cOff;
+        own.ldc = ldc;
+        own.n = n;
+        own.k = k;
+        own.beta = beta;
+      }
+      try {
+        own.serialColumns(start * NR, Math.min(n, end * NR));
+      } finally {
+        if (own != this) {
+          own.release();
+        }
+      }
+    }
+
+    /** The five loops over columns [j0, j1) of C on this thread. */
+    private void serialColumns(int j0, int j1) {
+      int rowPanels = (m + MR - 1) / MR;
+      int maxPanels = (Math.min(j1 - j0, NC) + NR - 1) / NR;
+      if (packedB.length < maxPanels * NR * KC) {
+        packedB = new float[maxPanels * NR * KC];
+      }
+      for (jc = j0; jc < j1; jc += NC) {
+        nc = Math.min(NC, j1 - jc);
+        int colPanels = (nc + NR - 1) / NR;
+        for (pc = 0; pc < k; pc += KC) {
+          kc = Math.min(KC, k - pc);
+          blockBeta = pc == 0 ? beta : 1f;
+          packBPanels(0, colPanels);
+          multiplyPanels(0, rowPanels);
         }
       }
     }
@@ -531,7 +611,6 @@ final class SimdGemm implements GemmKernel {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     int bound = F.loopBound(k);
-    VectorMask<Float> tail = F.indexInRange(bound, k);
     for (int i = 0; i < m; i++) {
       int ai = aOff + i * lda;
       for (int j = 0; j < n; j += 4) {
@@ -552,30 +631,35 @@ final class SimdGemm implements GemmKernel {
           s2 = av.fma(FloatVector.fromArray(F, b, b2 + p), s2);
           s3 = av.fma(FloatVector.fromArray(F, b, b3 + p), s3);
         }
-        if (p < k) {
-          // masked lanes load 0, and 0·0 adds nothing
-          FloatVector av = FloatVector.fromArray(F, a, ai + p, tail);
-          s0 = av.fma(FloatVector.fromArray(F, b, b0 + p, tail), s0);
-          s1 = av.fma(FloatVector.fromArray(F, b, b1 + p, tail), s1);
-          s2 = av.fma(FloatVector.fromArray(F, b, b2 + p, tail), s2);
-          s3 = av.fma(FloatVector.fromArray(F, b, b3 + p, tail), s3);
+        // the last k % L steps in scalar code, added after the lanes' sum: a masked load
+        // would box on AVX2 (see the class comment of SimdElementwise)
+        float t0 = 0;
+        float t1 = 0;
+        float t2 = 0;
+        float t3 = 0;
+        for (; p < k; p++) {
+          float av = a[ai + p];
+          t0 = Math.fma(av, b[b0 + p], t0);
+          t1 = Math.fma(av, b[b1 + p], t1);
+          t2 = Math.fma(av, b[b2 + p], t2);
+          t3 = Math.fma(av, b[b3 + p], t3);
         }
         int at = cOff + i * ldc + j;
         int cols = Math.min(4, n - j);
         float[] lanes = VectorMath.lanes();
         s0.intoArray(lanes, 0);
-        c[at] = combine(VectorMath.sumLanes(lanes), alpha, beta, c[at]);
+        c[at] = combine(VectorMath.sumLanes(lanes) + t0, alpha, beta, c[at]);
         if (cols > 1) {
           s1.intoArray(lanes, 0);
-          c[at + 1] = combine(VectorMath.sumLanes(lanes), alpha, beta, c[at + 1]);
+          c[at + 1] = combine(VectorMath.sumLanes(lanes) + t1, alpha, beta, c[at + 1]);
         }
         if (cols > 2) {
           s2.intoArray(lanes, 0);
-          c[at + 2] = combine(VectorMath.sumLanes(lanes), alpha, beta, c[at + 2]);
+          c[at + 2] = combine(VectorMath.sumLanes(lanes) + t2, alpha, beta, c[at + 2]);
         }
         if (cols > 3) {
           s3.intoArray(lanes, 0);
-          c[at + 3] = combine(VectorMath.sumLanes(lanes), alpha, beta, c[at + 3]);
+          c[at + 3] = combine(VectorMath.sumLanes(lanes) + t3, alpha, beta, c[at + 3]);
         }
       }
     }
@@ -590,7 +674,6 @@ final class SimdGemm implements GemmKernel {
   private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
     FloatVector zero = FloatVector.zero(F);
     int bound = F.loopBound(n);
-    VectorMask<Float> tail = F.indexInRange(bound, n);
     for (int i = 0; i < m; i++) {
       int row = cOff + i * ldc;
       int j = 0;
@@ -598,9 +681,8 @@ final class SimdGemm implements GemmKernel {
         (beta == 0 ? zero : FloatVector.fromArray(F, c, row + j).mul(beta))
             .intoArray(c, row + j);
       }
-      if (j < n) {
-        (beta == 0 ? zero : FloatVector.fromArray(F, c, row + j, tail).mul(beta))
-            .intoArray(c, row + j, tail);
+      for (; j < n; j++) {
+        c[row + j] = beta == 0 ? 0f : c[row + j] * beta;
       }
     }
   }

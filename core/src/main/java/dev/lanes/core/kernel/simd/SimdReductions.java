@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorMask;
 /**
  * Reductions on the Vector API. Long sums use four independent vector accumulators: an add has
  * a latency of about four cycles, so one accumulator would leave the adder idle three cycles in
- * four. The masked tail adds only its active lanes.
+ * four. The tail is one vector of the last n % L values padded with zeros ({@link Tail}), so it
+ * adds only those values, without a mask.
  */
 final class SimdReductions implements ReductionKernels {
   @Override
@@ -38,7 +39,7 @@ final class SimdReductions implements ReductionKernels {
       a0 = a0.add(FloatVector.fromArray(F, x, xOff + i));
     }
     if (i < n) {
-      a1 = a1.add(FloatVector.fromArray(F, x, xOff + i, F.indexInRange(i, n)));
+      a1 = a1.add(FloatVector.fromArray(F, Tail.load(0, x, xOff + i, n - i, 0f), 0));
     }
     float[] lanes = VectorMath.lanes();
     a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
@@ -62,11 +63,9 @@ final class SimdReductions implements ReductionKernels {
       m0 = m0.max(FloatVector.fromArray(F, x, xOff + i));
     }
     if (i < n) {
-      VectorMask<Float> m = F.indexInRange(i, n);
-      // lanes past the end become -Inf, so a zero from the masked load cannot win (a blend,
-      // not a masked max: AVX2 has no masked max, and the Vector API would box it)
-      m1 = m1.max(FloatVector.broadcast(F, Float.NEGATIVE_INFINITY)
-          .blend(FloatVector.fromArray(F, x, xOff + i, m), m));
+      // lanes past the end are -Inf, which cannot win
+      m1 = m1.max(FloatVector.fromArray(F,
+          Tail.load(0, x, xOff + i, n - i, Float.NEGATIVE_INFINITY), 0));
     }
     return m0.max(m1).reduceLanes(MAX);
   }
@@ -91,8 +90,8 @@ final class SimdReductions implements ReductionKernels {
       a0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), a0);
     }
     if (i < n) {
-      VectorMask<Float> m = F.indexInRange(i, n);
-      a1 = FloatVector.fromArray(F, a, aOff + i, m).fma(FloatVector.fromArray(F, b, bOff + i, m), a1);
+      a1 = FloatVector.fromArray(F, Tail.load(0, a, aOff + i, n - i, 0f), 0)
+          .fma(FloatVector.fromArray(F, Tail.load(1, b, bOff + i, n - i, 0f), 0), a1);
     }
     float[] lanes = VectorMath.lanes();
     a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
@@ -118,10 +117,13 @@ final class SimdReductions implements ReductionKernels {
         return i + hit.firstTrue();
       }
     }
-    VectorMask<Float> m = F.indexInRange(i, n);
-    FloatVector v = FloatVector.fromArray(F, x, off + i, m);
-    VectorMask<Float> hit = (nan ? v.test(IS_NAN) : v.compare(EQ, target)).and(m);
-    return i + hit.firstTrue(); // the maximum is in the row, so it is found by now
+    for (; i < n; i++) {
+      float v = x[off + i];
+      if (nan ? Float.isNaN(v) : v == target) {
+        return i;
+      }
+    }
+    return n; // not reached: the maximum is in the row
   }
 
   @Override
@@ -134,13 +136,13 @@ final class SimdReductions implements ReductionKernels {
       }
       acc.add(FloatVector.fromArray(F, out, outOff + c)).intoArray(out, outOff + c);
     }
-    if (c < cols) {
-      VectorMask<Float> m = F.indexInRange(c, cols);
-      FloatVector acc = FloatVector.zero(F);
+    for (; c < cols; c++) {
+      // the vector lanes' additions in the same order: rows first, then out
+      float acc = 0f;
       for (int r = 0; r < rows; r++) {
-        acc = acc.add(FloatVector.fromArray(F, x, xOff + r * cols + c, m));
+        acc += x[xOff + r * cols + c];
       }
-      acc.add(FloatVector.fromArray(F, out, outOff + c, m)).intoArray(out, outOff + c, m);
+      out[outOff + c] = acc + out[outOff + c];
     }
   }
 
@@ -191,9 +193,11 @@ final class SimdReductions implements ReductionKernels {
       a0 = d.fma(d, a0);
     }
     if (i < n) {
-      VectorMask<Float> mask = F.indexInRange(i, n);
-      // lanes past the end hold 0 - m: zero them (a blend; a masked add is boxed on AVX2)
-      FloatVector d = FloatVector.zero(F).blend(FloatVector.fromArray(F, x, off + i, mask).sub(m), mask);
+      // lanes past the end would hold 0 - m: zero them
+      float[] t = Tail.load(0, x, off + i, n - i, 0f);
+      FloatVector.fromArray(F, t, 0).sub(m).intoArray(t, 0);
+      Tail.fillPast(t, n - i, 0f);
+      FloatVector d = FloatVector.fromArray(F, t, 0);
       a1 = d.fma(d, a1);
     }
     float[] lanes = VectorMath.lanes();

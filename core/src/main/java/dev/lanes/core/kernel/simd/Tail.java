@@ -1,0 +1,34 @@
+package dev.lanes.core.kernel.simd;
+
+import static dev.lanes.core.kernel.simd.FloatSpecies.L;
+
+import java.util.Arrays;
+
+/**
+ * The last n % L elements of a loop as one whole vector, without a mask: the values are copied
+ * into a per-thread array of L floats and the lanes past them filled with a chosen value, so
+ * a plain load gives exactly the vector that a masked load would (masked lanes read 0, or
+ * whatever fill the kernel needs), and the kernel's vector code runs on it unchanged: the bits
+ * of every result are those of the masked version. Why: on AVX2, C2 leaves some masked loads,
+ * stores and the masks themselves as boxed objects (softmax on 64 rows of 10 classes allocated
+ * 8 KB per call), and a training step should allocate nothing.
+ */
+final class Tail {
+  private static final ThreadLocal<float[][]> BUFFERS =
+      ThreadLocal.withInitial(() -> new float[2][L]);
+
+  private Tail() {}
+
+  /** Buffer {@code slot} (0 or 1) holding a[from, from + count), then fill to L lanes. */
+  static float[] load(int slot, float[] a, int from, int count, float fill) {
+    float[] t = BUFFERS.get()[slot];
+    System.arraycopy(a, from, t, 0, count);
+    Arrays.fill(t, count, L, fill);
+    return t;
+  }
+
+  /** Sets the lanes [count, L) of t to fill. */
+  static void fillPast(float[] t, int count, float fill) {
+    Arrays.fill(t, count, L, fill);
+  }
+}
