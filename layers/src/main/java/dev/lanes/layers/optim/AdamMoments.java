@@ -34,4 +34,22 @@ final class AdamMoments {
         p.grad().offset(), m, 0, v, 0, m.length, beta1, beta2, eps, l2, stepSize,
         invSqrtCorrection2);
   }
+
+  /** {@code step}, {@code exp_avg} (m) and {@code exp_avg_sq} (v), as PyTorch names them. */
+  ParamState state() {
+    java.util.Map<String, float[]> buffers = new java.util.LinkedHashMap<>();
+    buffers.put("exp_avg", m.clone());
+    buffers.put("exp_avg_sq", v.clone());
+    return new ParamState(step, buffers);
+  }
+
+  /** Moments taken back from {@link #state()}, checked against p's size. */
+  static AdamMoments restore(String owner, Param p, ParamState state) {
+    AdamMoments s = new AdamMoments(p.size());
+    System.arraycopy(state.require(owner, p.name(), "exp_avg", p.size()), 0, s.m, 0, p.size());
+    System.arraycopy(state.require(owner, p.name(), "exp_avg_sq", p.size()), 0, s.v, 0,
+        p.size());
+    s.step = state.step();
+    return s;
+  }
 }

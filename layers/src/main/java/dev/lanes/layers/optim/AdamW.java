@@ -79,22 +79,11 @@ public final class AdamW implements Optimizer {
   @Override
   public ParamState state(Param p) {
     AdamMoments s = moments.get(p);
-    if (s == null) {
-      return null;
-    }
-    java.util.Map<String, float[]> buffers = new java.util.LinkedHashMap<>();
-    buffers.put("exp_avg", s.m.clone());
-    buffers.put("exp_avg_sq", s.v.clone());
-    return new ParamState(s.step, buffers);
+    return s == null ? null : s.state();
   }
 
   @Override
   public void restoreState(Param p, ParamState state) {
-    AdamMoments s = new AdamMoments(p.size());
-    System.arraycopy(state.require(NAME, p.name(), "exp_avg", p.size()), 0, s.m, 0, p.size());
-    System.arraycopy(state.require(NAME, p.name(), "exp_avg_sq", p.size()), 0, s.v, 0,
-        p.size());
-    s.step = state.step();
-    moments.put(p, s);
+    moments.put(p, AdamMoments.restore(NAME, p, state));
   }
 }
