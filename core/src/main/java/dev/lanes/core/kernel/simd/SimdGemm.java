@@ -64,6 +64,8 @@ final class SimdGemm implements GemmKernel {
    * at NR = 16) then fills the L1, and the MR×KC panel of A streams from the L2.
    */
   static final int KC = Integer.getInteger("tune.kc", 512);
+  /** Steps of k per block when packing a transposed B: 16 floats, one cache line per row. */
+  static final int TRANSPOSE_STEPS = 16;
   /** Rows of a packed A block, a multiple of MR: MC×KC floats (96 KiB) stay in the L2. */
   static final int MC = Integer.getInteger("tune.mc", 8) * MR;
   /** Columns of a packed B block, a multiple of NR: KC×NC floats (4 MiB) stay in the L3. */
@@ -288,16 +290,23 @@ final class SimdGemm implements GemmKernel {
             }
           }
         } else {
-          // op(B)[p][j] = b[j·ldb + p]: read each of the NR rows of B along k
-          for (int j = 0; j < nr; j++) {
-            int src = bOff + (j0 + j) * ldb + pc;
-            for (int p = 0; p < kc; p++) {
-              pb[dst + p * NR + j] = b[src + p];
+          // op(B)[p][j] = b[j·ldb + p]: a transpose, done TRANSPOSE_STEPS steps of k at a time
+          // so that the panel rows being written (TRANSPOSE_STEPS·NR floats) and the NR short
+          // runs of B being read stay in L1; column by column over all kc steps, each store
+          // went to another cache line of a panel as large as L1 (NT was 21% slower than NN)
+          int rows = bOff + j0 * ldb + pc;
+          for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_STEPS) {
+            int pe = Math.min(kc, p0 + TRANSPOSE_STEPS);
+            for (int j = 0; j < nr; j++) {
+              int src = rows + j * ldb;
+              for (int p = p0; p < pe; p++) {
+                pb[dst + p * NR + j] = b[src + p];
+              }
             }
-          }
-          for (int j = nr; j < NR; j++) {
-            for (int p = 0; p < kc; p++) {
-              pb[dst + p * NR + j] = 0;
+            for (int j = nr; j < NR; j++) {
+              for (int p = p0; p < pe; p++) {
+                pb[dst + p * NR + j] = 0;
+              }
             }
           }
         }
