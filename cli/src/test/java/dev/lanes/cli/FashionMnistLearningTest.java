@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The accuracies the README promises on Fashion-MNIST after 5 epochs with the default batch
- * size and seed. About 10 minutes on 2 cores, so tagged "learning": run with
+ * size and seed. About 4 minutes on 2 cores, so tagged "learning": run with
  * {@code mvn -B -Plearning -pl cli -am test} after {@code apt-get install dataset-fashion-mnist}.
  * Training is deterministic for a given thread count, so these are exact repeats, not samples.
  */
