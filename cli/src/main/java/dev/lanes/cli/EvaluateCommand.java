@@ -43,11 +43,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    for (Path p : new Path[] {confusion, report}) {
-      if (p != null) {
-        SafeFiles.checkWritable(p, p == confusion ? "--confusion" : "--report");
-      }
-    }
+    SafeFiles.checkWritable(confusion, "--confusion");
+    SafeFiles.checkWritable(report, "--report");
     int threadCount = threads.apply(spec);
     PrintWriter out = spec.commandLine().getOut();
     Model model = Model.load(modelFile);

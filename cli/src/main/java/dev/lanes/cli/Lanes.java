@@ -1,7 +1,5 @@
 package dev.lanes.cli;
 
-import dev.lanes.dsl.data.DataFormatException;
-import dev.lanes.dsl.io.ModelFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -67,13 +65,14 @@ public final class Lanes {
     return code;
   }
 
-  /** One line for the user: what went wrong, naming the file where there is one. */
+  /**
+   * One line for the user: what went wrong, naming the file where there is one (the readers'
+   * DataFormatException and ModelFormatException are IOExceptions whose messages do).
+   */
   private static String message(Exception e) {
     Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
     return switch (t) {
       case CliException c -> c.getMessage();
-      case ModelFormatException m -> m.getMessage();
-      case DataFormatException d -> d.getMessage();
       case NoSuchFileException n -> n.getFile() + ": no such file";
       case IOException io -> io.getMessage() == null ? io.toString() : io.getMessage();
       case IllegalArgumentException i -> i.getMessage();

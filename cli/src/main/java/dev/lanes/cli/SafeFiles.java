@@ -100,8 +100,14 @@ final class SafeFiles {
     }
   }
 
-  /** Fails early, before hours of training, when an output file cannot be written there. */
+  /**
+   * Fails early, before hours of training, when an output file cannot be written there;
+   * nothing to check when the option was not given ({@code file} null).
+   */
   static void checkWritable(Path file, String option) {
+    if (file == null) {
+      return;
+    }
     Path dir = file.toAbsolutePath().getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw new CliException(CliException.USAGE, option + " " + file + ": the directory "

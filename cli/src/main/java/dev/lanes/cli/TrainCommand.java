@@ -210,10 +210,8 @@ final class TrainCommand implements Callable<Integer> {
         "--validation must be in [0, 1), got " + validation);
     Usage.check(spec, patience == null || patience >= 1,
         "--early-stopping must be at least 1, got " + patience);
-    for (Path p : new Path[] {save, plot, report}) {
-      if (p != null) {
-        SafeFiles.checkWritable(p, p == save ? "--save" : p == plot ? "--plot" : "--report");
-      }
-    }
+    SafeFiles.checkWritable(save, "--save");
+    SafeFiles.checkWritable(plot, "--plot");
+    SafeFiles.checkWritable(report, "--report");
   }
 }

@@ -127,11 +127,7 @@ class ErrorPathsTest {
         + "1,2,3,0\n4,5,6,1\n");
     oneLine(Run.of("train", "--dataset", "csv", "--data", csv.toString(), "--model", "cnn"), 2,
         "--model cnn needs images", "--image-shape");
-    usageLine(Run.of("train", "--dataset", "csv", "--data", csv.toString(), "--image-shape",
-        "1x2x2"), "--image-shape 1x2x2 has 4 values but the rows of");
-  }
-
-  private static void usageLine(Run run, String expected) {
-    oneLine(run, 2, expected);
+    oneLine(Run.of("train", "--dataset", "csv", "--data", csv.toString(), "--image-shape",
+        "1x2x2"), 2, "--image-shape 1x2x2 has 4 values but the rows of");
   }
 }

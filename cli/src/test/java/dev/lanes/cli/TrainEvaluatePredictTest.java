@@ -118,16 +118,7 @@ class TrainEvaluatePredictTest {
   @Test
   void predictOnTheTestRowsGivesTheSameAccuracy() throws IOException {
     Dataset test = DataSets.digits().test();
-    Path csv = dir.resolve("test.csv");
-    StringBuilder sb = new StringBuilder();
-    float[] x = test.features().data();
-    for (int i = 0; i < test.size(); i++) {
-      for (int j = 0; j < 64; j++) {
-        sb.append(Math.round(x[test.features().offset() + i * 64 + j] * 16)).append(',');
-      }
-      sb.append(test.label(i)).append('\n');
-    }
-    Files.writeString(csv, sb);
+    Path csv = writeRows(test, test.size());
     Run run = Run.of("predict", "--model", model.toString(), "--limit", "1000", csv.toString());
     assertEquals(0, run.code(), run::toString);
     Pattern line = Pattern.compile(
