@@ -32,7 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
+// A minute of warm-up: the CNN step's small loops (the loss's exp over 64 x 10 values) are
+// called once per step and reach C2 only after some 800 steps; until then their vectors are
+// boxed on the heap, which is JIT warm-up, not the steady state that -prof gc should report.
+@Warmup(iterations = 6, time = 10)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Thread)

@@ -235,12 +235,12 @@ public final class Model {
    */
   public float trainOnBatch(Tensor features, Tensor target, Loss l, Optimizer optimizer,
       float learningRate, float clipNorm) {
-    for (Param p : params) {
-      p.zeroGrad();
+    for (int i = 0; i < params.size(); i++) { // indexed: no iterator per step
+      params.get(i).zeroGrad();
     }
     Tensor out = features;
-    for (Layer layer : layers) {
-      out = layer.forward(out, true);
+    for (int i = 0; i < layers.size(); i++) {
+      out = layers.get(i).forward(out, true);
     }
     lastTrainingOutput = out;
     float value = l.forward(out, target);

@@ -117,16 +117,6 @@ public final class BatchNorm extends AbstractLayer {
       throw new IllegalArgumentException(describe() + ": training needs more than one value per"
           + " channel, got input " + x.shape());
     }
-    float[] var = invStd; // reused: holds the variance until turned into 1/√(var + ε)
-    Reductions.meanVarianceChannels(mean, 0, var, 0, x.data(), x.offset(), n, channels, spatial);
-    float m = config.momentum();
-    float[] rm = runningMean.value().data();
-    float[] rv = runningVar.value().data();
-    for (int c = 0; c < channels; c++) {
-      rm[c] = (1 - m) * rm[c] + m * mean[c];
-      rv[c] = (1 - m) * rv[c] + m * var[c] * count / (count - 1);
-      invStd[c] = (float) (1 / Math.sqrt(var[c] + config.eps()));
-    }
     stepH = normalized.get(n, inputShape()).data();
     stepX = x;
     stepY = y;
@@ -138,12 +128,28 @@ public final class BatchNorm extends AbstractLayer {
     return y;
   }
 
-  /** x̂ = (x - mean)·invStd and y = γ·x̂ + β for channels [c0, c1) of the batch. */
+  /**
+   * For channels [c0, c1) of the batch: their statistics (and running statistics), then x̂ =
+   * (x - mean)·invStd and y = γ·x̂ + β. Statistics and normalisation in one pass over the
+   * channels, so that a thread reads its channels while they are still in its cache.
+   */
   private void normalizeChannels(int c0, int c1) {
     Tensor x = stepX;
     Tensor y = stepY;
     float[] xd = x.data();
     float[] yd = y.data();
+    float[] var = invStd; // reused: holds the variance until turned into 1/√(var + ε)
+    Reductions.meanVarianceChannels(mean, 0, var, 0, xd, x.offset(), stepN, channels, spatial,
+        c0, c1);
+    long count = (long) stepN * spatial;
+    float momentum = config.momentum();
+    float[] rm = runningMean.value().data();
+    float[] rv = runningVar.value().data();
+    for (int c = c0; c < c1; c++) {
+      rm[c] = (1 - momentum) * rm[c] + momentum * mean[c];
+      rv[c] = (1 - momentum) * rv[c] + momentum * var[c] * count / (count - 1);
+      invStd[c] = (float) (1 / Math.sqrt(var[c] + config.eps()));
+    }
     float[] h = stepH;
     float[] g = gamma.value().data();
     float[] b = beta.value().data();

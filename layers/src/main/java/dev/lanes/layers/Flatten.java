@@ -19,6 +19,12 @@ public final class Flatten extends AbstractLayer {
 
   private static final Config CONFIG = new Config();
   private int batch = -1;
+  // The last training pass's argument and its view: the layers before and after hand the same
+  // workspace tensor every step, so the view is made once per shape, not once per step.
+  private Tensor forwardArgument;
+  private Tensor forwardView;
+  private Tensor backwardArgument;
+  private Tensor backwardView;
 
   public Flatten(String name) {
     super(name);
@@ -38,7 +44,11 @@ public final class Flatten extends AbstractLayer {
   public Tensor forward(Tensor x, boolean training) {
     int n = checkInput(x);
     batch = training ? n : -1;
-    return x.reshape(n, outputShape().dim(0));
+    if (x != forwardArgument) {
+      forwardView = x.reshape(n, outputShape().dim(0));
+      forwardArgument = x;
+    }
+    return forwardView;
   }
 
   @Override
@@ -53,6 +63,10 @@ public final class Flatten extends AbstractLayer {
       throw noForward();
     }
     checkGradient(dOut, batch);
-    return dOut.reshape(inputShape().prepend(batch).dims());
+    if (dOut != backwardArgument) {
+      backwardView = dOut.reshape(inputShape().prepend(batch).dims());
+      backwardArgument = dOut;
+    }
+    return backwardView;
   }
 }

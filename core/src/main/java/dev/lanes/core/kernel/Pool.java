@@ -3,7 +3,9 @@ package dev.lanes.core.kernel;
 /**
  * Max, average and global average pooling over NCHW float arrays, running the kernels that
  * {@link KernelProvider#get()} chose. See {@link PoolKernels} for the semantics (ties, NaN,
- * padding) and {@link Pool2dGeometry} for the sizes.
+ * padding) and {@link Pool2dGeometry} for the sizes. Inputs of at least 64 K elements are
+ * pooled on the shared pool, blocks of whole planes at a time, with the same result bit for bit
+ * for any thread count.
  */
 public final class Pool {
   private static final PoolKernels K = KernelProvider.get().pool();
@@ -15,7 +17,7 @@ public final class Pool {
     Checks.range("maxPool2d", "out", out, outOff, g.outputSize());
     Checks.range("maxPool2d", "argmax", argmax, argOff, g.outputSize());
     input("maxPool2d", x, xOff, g);
-    K.maxPoolForward(out, outOff, argmax, argOff, x, xOff, g);
+    PoolSplit.run(K, PoolSplit.Op.MAX_FORWARD, g, x, xOff, out, outOff, argmax, argOff, false);
   }
 
   public static void maxPoolBackward(float[] dx, int dxOff, float[] dy, int dyOff, int[] argmax,
@@ -23,21 +25,21 @@ public final class Pool {
     input("maxPool2dBackward", dx, dxOff, g);
     Checks.range("maxPool2dBackward", "dy", dy, dyOff, g.outputSize());
     Checks.range("maxPool2dBackward", "argmax", argmax, argOff, g.outputSize());
-    K.maxPoolBackward(dx, dxOff, dy, dyOff, argmax, argOff, g);
+    PoolSplit.run(K, PoolSplit.Op.MAX_BACKWARD, g, dx, dxOff, dy, dyOff, argmax, argOff, false);
   }
 
   public static void avgPoolForward(float[] out, int outOff, float[] x, int xOff,
       Pool2dGeometry g, boolean countPadding) {
     Checks.range("avgPool2d", "out", out, outOff, g.outputSize());
     input("avgPool2d", x, xOff, g);
-    K.avgPoolForward(out, outOff, x, xOff, g, countPadding);
+    PoolSplit.run(K, PoolSplit.Op.AVG_FORWARD, g, x, xOff, out, outOff, null, 0, countPadding);
   }
 
   public static void avgPoolBackward(float[] dx, int dxOff, float[] dy, int dyOff,
       Pool2dGeometry g, boolean countPadding) {
     input("avgPool2dBackward", dx, dxOff, g);
     Checks.range("avgPool2dBackward", "dy", dy, dyOff, g.outputSize());
-    K.avgPoolBackward(dx, dxOff, dy, dyOff, g, countPadding);
+    PoolSplit.run(K, PoolSplit.Op.AVG_BACKWARD, g, dx, dxOff, dy, dyOff, null, 0, countPadding);
   }
 
   /** out (N, C) = the mean over the spatial positions of each plane of x (N, C, spatial). */

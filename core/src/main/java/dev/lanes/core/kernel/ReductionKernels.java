@@ -37,6 +37,18 @@ public interface ReductionKernels {
    * its biased variance {@code Σ (x - mean)² / (batch·spatial)}, two passes for accuracy (batch
    * norm's statistics). Use spatial = 1 for features (N, F).
    */
+  default void meanVarianceChannels(float[] mean, int meanOff, float[] variance,
+      int varianceOff, float[] x, int xOff, int batch, int channels, int spatial) {
+    meanVarianceChannels(mean, meanOff, variance, varianceOff, x, xOff, batch, channels, spatial,
+        0, channels);
+  }
+
+  /**
+   * {@link #meanVarianceChannels(float[], int, float[], int, float[], int, int, int, int)} for
+   * channels [firstChannel, endChannel) only (mean and variance written at those channels):
+   * the same values as the whole call, so that threads can take channel ranges.
+   */
   void meanVarianceChannels(float[] mean, int meanOff, float[] variance, int varianceOff,
-      float[] x, int xOff, int batch, int channels, int spatial);
+      float[] x, int xOff, int batch, int channels, int spatial, int firstChannel,
+      int endChannel);
 }

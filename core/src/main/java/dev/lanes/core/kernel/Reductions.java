@@ -68,15 +68,32 @@ public final class Reductions {
    */
   public static void meanVarianceChannels(float[] mean, int meanOff, float[] variance,
       int varianceOff, float[] x, int xOff, int batch, int channels, int spatial) {
+    meanVarianceChannels(mean, meanOff, variance, varianceOff, x, xOff, batch, channels, spatial,
+        0, channels);
+  }
+
+  /**
+   * The same for channels [firstChannel, endChannel) only, with the values the whole call gives
+   * them (batch norm's threads each take a range of channels); the other channels' mean and
+   * variance are left as they are.
+   */
+  public static void meanVarianceChannels(float[] mean, int meanOff, float[] variance,
+      int varianceOff, float[] x, int xOff, int batch, int channels, int spatial,
+      int firstChannel, int endChannel) {
     String k = "meanVarianceChannels";
     long size = Checks.product(k, "(batch, channels, spatial)", batch, channels, spatial);
     if ((long) batch * spatial == 0 && channels > 0) {
       throw new IllegalArgumentException(k + ": no values per channel (batch " + batch
           + ", spatial " + spatial + "): the mean of nothing is undefined");
     }
+    if (firstChannel < 0 || firstChannel > endChannel || endChannel > channels) {
+      throw new IllegalArgumentException(k + ": channels [" + firstChannel + ", " + endChannel
+          + ") are not a range of the " + channels + " channels");
+    }
     Checks.range(k, "mean", mean, meanOff, channels);
     Checks.range(k, "variance", variance, varianceOff, channels);
     Checks.range(k, "x", x, xOff, size);
-    K.meanVarianceChannels(mean, meanOff, variance, varianceOff, x, xOff, batch, channels, spatial);
+    K.meanVarianceChannels(mean, meanOff, variance, varianceOff, x, xOff, batch, channels, spatial,
+        firstChannel, endChannel);
   }
 }

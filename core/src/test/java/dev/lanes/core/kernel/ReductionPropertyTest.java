@@ -6,10 +6,12 @@ import static dev.lanes.core.kernel.KernelPair.SCALAR;
 import static dev.lanes.core.kernel.KernelPair.SIMD;
 import static dev.lanes.core.kernel.KernelPair.placed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lanes.core.prop.FloatAsserts;
 import dev.lanes.core.prop.Property;
 import dev.lanes.core.prop.Sizes;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -133,6 +135,20 @@ class ReductionPropertyTest {
       SIMD.reductions().meanVarianceChannels(meanA, 0, varA, 0, x, 0, batch, channels, spatial);
       FloatAsserts.assertClose("mean", meanE, meanA, meanTol, 0);
       FloatAsserts.assertClose("variance", varE, varA, varTol, 0);
+      // a range of channels gets exactly the whole call's values and leaves the others alone
+      int first = c.intIn("firstChannel", 0, channels);
+      int end = c.intIn("endChannel", first, channels);
+      float[] meanR = new float[channels];
+      float[] varR = new float[channels];
+      Arrays.fill(meanR, 5f);
+      Arrays.fill(varR, 5f);
+      SIMD.reductions().meanVarianceChannels(meanR, 0, varR, 0, x, 0, batch, channels, spatial,
+          first, end);
+      for (int ch = 0; ch < channels; ch++) {
+        boolean in = ch >= first && ch < end;
+        assertEquals(in ? meanA[ch] : 5f, meanR[ch], "mean of channel " + ch);
+        assertEquals(in ? varA[ch] : 5f, varR[ch], "variance of channel " + ch);
+      }
     });
   }
 

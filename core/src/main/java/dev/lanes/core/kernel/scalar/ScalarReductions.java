@@ -74,9 +74,10 @@ public final class ScalarReductions implements ReductionKernels {
 
   @Override
   public void meanVarianceChannels(float[] mean, int meanOff, float[] variance, int varianceOff,
-      float[] x, int xOff, int batch, int channels, int spatial) {
+      float[] x, int xOff, int batch, int channels, int spatial, int firstChannel,
+      int endChannel) {
     double count = (double) batch * spatial;
-    for (int c = 0; c < channels; c++) {
+    for (int c = firstChannel; c < endChannel; c++) {
       double s = 0;
       for (int b = 0; b < batch; b++) {
         int base = xOff + (b * channels + c) * spatial;

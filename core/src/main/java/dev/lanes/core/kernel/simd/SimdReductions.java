@@ -160,9 +160,10 @@ final class SimdReductions implements ReductionKernels {
 
   @Override
   public void meanVarianceChannels(float[] mean, int meanOff, float[] variance, int varianceOff,
-      float[] x, int xOff, int batch, int channels, int spatial) {
+      float[] x, int xOff, int batch, int channels, int spatial, int firstChannel,
+      int endChannel) {
     float count = (float) batch * spatial;
-    for (int c = 0; c < channels; c++) {
+    for (int c = firstChannel; c < endChannel; c++) {
       float s = 0;
       for (int b = 0; b < batch; b++) {
         s += sumOf(x, xOff + (b * channels + c) * spatial, spatial);

@@ -1,0 +1,107 @@
+package dev.lanes.core.kernel;
+
+import dev.lanes.core.parallel.Parallel;
+import dev.lanes.core.parallel.RangeBody;
+
+/**
+ * Runs one pooling call on the shared pool, a block of whole planes (one channel of one image)
+ * per item: planes are independent, each block calls the kernel on its planes as if they were
+ * the whole input, so the result is the same bit for bit for any thread count.
+ *
+ * <p>One task per calling thread (a {@link ThreadLocal}); the blocks' geometries are kept until
+ * the geometry changes, so that a call in steady state allocates nothing.
+ */
+final class PoolSplit implements RangeBody {
+  /** Input elements per block: 64 KB of floats, worth a hand-off to a worker. */
+  static final int BLOCK_ELEMENTS = 16 * 1024;
+
+  enum Op { MAX_FORWARD, MAX_BACKWARD, AVG_FORWARD, AVG_BACKWARD }
+
+  private static final ThreadLocal<PoolSplit> TASKS = ThreadLocal.withInitial(PoolSplit::new);
+
+  private PoolKernels kernels;
+  private Op op;
+  private Pool2dGeometry whole;    // the call's geometry
+  private Pool2dGeometry block;    // planesPerBlock planes of it
+  private Pool2dGeometry lastBlock; // the remaining planes, or block when they divide evenly
+  private int planesPerBlock;
+  private int blocks;
+  private float[] input;           // x, or dx for a backward pass
+  private float[] output;          // out, or dy for a backward pass
+  private int[] argmax;
+  private int inputOff;
+  private int outputOff;
+  private int argOff;
+  private boolean countPadding;
+
+  /**
+   * Runs {@code op}: forward passes read {@code input} and write {@code output} (and argmax),
+   * backward passes read {@code output} (dy) and write {@code input} (dx).
+   */
+  static void run(PoolKernels kernels, Op op, Pool2dGeometry g, float[] input, int inputOff,
+      float[] output, int outputOff, int[] argmax, int argOff, boolean countPadding) {
+    int planes = g.batch() * g.channels();
+    if (Parallel.threads() == 1 || (long) planes * g.height() * g.width() < 4L * BLOCK_ELEMENTS) {
+      apply(kernels, op, g, input, inputOff, output, outputOff, argmax, argOff, countPadding);
+      return;
+    }
+    PoolSplit t = TASKS.get();
+    t.setGeometry(g);
+    t.kernels = kernels;
+    t.op = op;
+    t.input = input;
+    t.inputOff = inputOff;
+    t.output = output;
+    t.outputOff = outputOff;
+    t.argmax = argmax;
+    t.argOff = argOff;
+    t.countPadding = countPadding;
+    try {
+      Parallel.parallelFor(t.blocks, 1, t);
+    } finally {
+      t.input = t.output = null; // keep no caller's array alive
+      t.argmax = null;
+    }
+  }
+
+  private void setGeometry(Pool2dGeometry g) {
+    if (g.equals(whole)) {
+      return;
+    }
+    int planes = g.batch() * g.channels();
+    planesPerBlock = Math.max(1, BLOCK_ELEMENTS / (g.height() * g.width()));
+    blocks = (planes + planesPerBlock - 1) / planesPerBlock;
+    block = planes(g, planesPerBlock);
+    int rest = planes - (blocks - 1) * planesPerBlock;
+    lastBlock = rest == planesPerBlock ? block : planes(g, rest);
+    whole = g;
+  }
+
+  private static Pool2dGeometry planes(Pool2dGeometry g, int count) {
+    return new Pool2dGeometry(1, count, g.height(), g.width(), g.kernelH(), g.kernelW(),
+        g.strideH(), g.strideW(), g.padH(), g.padW());
+  }
+
+  @Override
+  public void run(int start, int end) {
+    int inPlane = whole.height() * whole.width();
+    int outPlane = whole.outHeight() * whole.outWidth();
+    for (int b = start; b < end; b++) {
+      int first = b * planesPerBlock;
+      Pool2dGeometry g = b == blocks - 1 ? lastBlock : block;
+      apply(kernels, op, g, input, inputOff + first * inPlane, output,
+          outputOff + first * outPlane, argmax, argOff + first * outPlane, countPadding);
+    }
+  }
+
+  private static void apply(PoolKernels k, Op op, Pool2dGeometry g, float[] input,
+      int inputOff, float[] output, int outputOff, int[] argmax, int argOff,
+      boolean countPadding) {
+    switch (op) {
+      case MAX_FORWARD -> k.maxPoolForward(output, outputOff, argmax, argOff, input, inputOff, g);
+      case MAX_BACKWARD -> k.maxPoolBackward(input, inputOff, output, outputOff, argmax, argOff, g);
+      case AVG_FORWARD -> k.avgPoolForward(output, outputOff, input, inputOff, g, countPadding);
+      case AVG_BACKWARD -> k.avgPoolBackward(input, inputOff, output, outputOff, g, countPadding);
+    }
+  }
+}
