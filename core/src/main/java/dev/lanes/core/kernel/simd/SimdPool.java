@@ -12,6 +12,7 @@ import dev.lanes.core.kernel.scalar.ScalarPool;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Pooling on the Vector API: L outputs of a row at a time. With stride 1 a window tap of L
@@ -29,6 +30,12 @@ final class SimdPool implements PoolKernels {
   private static final int MAX_GATHER_STRIDE = 8;
   /** STRIDE_MAPS[s] = {0, s, 2s, ...}: the gather offsets, and the argmax lane offsets. */
   private static final int[][] STRIDE_MAPS = strideMaps();
+
+  /** Lane j takes lane 2j of the two vectors side by side (indices ≥ L pick the second). */
+  private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, j -> 2 * j);
+  private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, j -> 2 * j + 1);
+  /** {0, 2, 4, ...}: the columns of L neighbouring 2x2 windows. */
+  private static final IntVector EVEN_INDEX = IntVector.zero(I).addIndex(2);
 
   private final ScalarPool reference = new ScalarPool();
 
@@ -81,8 +88,9 @@ final class SimdPool implements PoolKernels {
   }
 
   /**
-   * 2x2 windows without padding (the usual pooling of a CNN), in scalar code without branches:
-   * on random data the comparisons of a window go either way, and as branches they were
+   * 2x2 windows without padding (the usual pooling of a CNN). With stride 2 and at least L
+   * outputs in a row, L windows at a time ({@link #max2x2Block}); otherwise one at a time in
+   * scalar code without branches ({@link #max2x2At}): on random data the comparisons of a window go either way, and as branches they were
    * mispredicted about once per output (18 ns per output, 5x slower than this; the gathers of
    * the vector path, stride 2 taking every other element, were no faster). The index of the
    * winner is picked with conditional moves against a running {@code Math.max}, which compares
@@ -97,33 +105,92 @@ final class SimdPool implements PoolKernels {
     int outW = g.outWidth();
     int sh = g.strideH();
     int sw = g.strideW();
-    int o = 0;
+    boolean vectors = sw == 2 && outW >= L;
     for (int plane = 0; plane < g.batch() * g.channels(); plane++) {
       int in = xOff + plane * g.height() * w;
       for (int oh = 0; oh < outH; oh++) {
+        int o = (plane * outH + oh) * outW;
         int r0 = oh * sh * w;
-        for (int ow = 0, c = r0; ow < outW; ow++, o++, c += sw) {
-          float a = x[in + c];
-          float b = x[in + c + 1];
-          float d = x[in + c + w];
-          float e = x[in + c + w + 1];
-          int at;
-          if (!Float.isNaN(a + b + d + e)) {
-            at = c;
-            float m = a;
-            at = b > m ? c + 1 : at;
-            m = Math.max(m, b);
-            at = d > m ? c + w : at;
-            m = Math.max(m, d);
-            at = e > m ? c + w + 1 : at;
-          } else {
-            at = nanWindow2x2(a, b, d, e, c, w);
+        if (vectors) {
+          // L outputs at a time; the last block overlaps the one before it rather than leave a
+          // scalar tail (it writes the same values again)
+          for (int ow = 0; ; ow += L) {
+            int first = Math.min(ow, outW - L);
+            max2x2Block(out, outOff + o + first, argmax, argOff + o + first, x, in,
+                r0 + 2 * first, w);
+            if (first == outW - L) {
+              break;
+            }
           }
-          out[outOff + o] = x[in + at];
-          argmax[argOff + o] = at;
+        } else {
+          for (int ow = 0; ow < outW; ow++) {
+            max2x2At(out, outOff + o + ow, argmax, argOff + o + ow, x, in, r0 + ow * sw, w);
+          }
         }
       }
     }
+  }
+
+  /** One 2x2 window whose top-left input is at c (in the plane that starts at in). */
+  private static void max2x2At(float[] out, int o, int[] argmax, int a, float[] x, int in,
+      int c, int w) {
+    float v0 = x[in + c];
+    float v1 = x[in + c + 1];
+    float v2 = x[in + c + w];
+    float v3 = x[in + c + w + 1];
+    int at;
+    if (!Float.isNaN(v0 + v1 + v2 + v3)) {
+      at = c;
+      float m = v0;
+      at = v1 > m ? c + 1 : at;
+      m = Math.max(m, v1);
+      at = v2 > m ? c + w : at;
+      m = Math.max(m, v2);
+      at = v3 > m ? c + w + 1 : at;
+    } else {
+      at = nanWindow2x2(v0, v1, v2, v3, c, w);
+    }
+    out[o] = x[in + at];
+    argmax[a] = at;
+  }
+
+  /**
+   * L neighbouring 2x2 windows with stride 2, the first one's top-left input at c: each row's
+   * 2L inputs are split into their even and odd columns (two-vector rearranges), and the four
+   * taps compared in the reference's order with its strict {@code >}, the winner's value and
+   * index kept by blends (so -0 and +0 stay as they were). A block holding NaN takes the scalar
+   * windows, which know the reference's NaN rule.
+   */
+  private static void max2x2Block(float[] out, int o, int[] argmax, int a, float[] x, int in,
+      int c, int w) {
+    FloatVector row0Lo = FloatVector.fromArray(F, x, in + c);
+    FloatVector row0Hi = FloatVector.fromArray(F, x, in + c + L);
+    FloatVector row1Lo = FloatVector.fromArray(F, x, in + c + w);
+    FloatVector row1Hi = FloatVector.fromArray(F, x, in + c + w + L);
+    FloatVector v0 = row0Lo.rearrange(EVEN, row0Hi);
+    FloatVector v1 = row0Lo.rearrange(ODD, row0Hi);
+    FloatVector v2 = row1Lo.rearrange(EVEN, row1Hi);
+    FloatVector v3 = row1Lo.rearrange(ODD, row1Hi);
+    if (v0.add(v1).add(v2).add(v3).test(IS_NAN).anyTrue()) {
+      for (int j = 0; j < L; j++) {
+        max2x2At(out, o + j, argmax, a + j, x, in, c + 2 * j, w);
+      }
+      return;
+    }
+    IntVector at0 = EVEN_INDEX.add(c);
+    FloatVector best = v0;
+    IntVector at = at0;
+    VectorMask<Float> better = v1.compare(GT, best);
+    best = best.blend(v1, better);
+    at = at.blend(at0.add(1), better.cast(I));
+    better = v2.compare(GT, best);
+    best = best.blend(v2, better);
+    at = at.blend(at0.add(w), better.cast(I));
+    better = v3.compare(GT, best);
+    best = best.blend(v3, better);
+    at = at.blend(at0.add(w + 1), better.cast(I));
+    best.intoArray(out, o);
+    at.intoArray(argmax, a);
   }
 
   /** The reference's choice in a 2x2 window (a b / d e) at c that holds a NaN (or ±∞ both). */
