@@ -2,6 +2,7 @@ package dev.lanes.layers;
 
 import dev.lanes.core.Shape;
 import dev.lanes.core.Tensor;
+import dev.lanes.core.kernel.Elementwise;
 import dev.lanes.core.kernel.Reductions;
 import dev.lanes.core.parallel.Parallel;
 import dev.lanes.core.parallel.RangeBody;
@@ -160,13 +161,8 @@ public final class BatchNorm extends AbstractLayer {
       float bc = b[c];
       for (int i = 0; i < stepN; i++) {
         int base = (i * channels + c) * spatial;
-        int xBase = x.offset() + base;
-        int yBase = y.offset() + base;
-        for (int s = 0; s < spatial; s++) {
-          float v = (xd[xBase + s] - m) * k;
-          h[base + s] = v;
-          yd[yBase + s] = gc * v + bc;
-        }
+        Elementwise.normalize(h, base, yd, y.offset() + base, xd, x.offset() + base, m, k, gc, bc,
+            spatial);
       }
     }
   }
@@ -253,10 +249,8 @@ public final class BatchNorm extends AbstractLayer {
       float meanDyH = (float) sumDyH;
       for (int i = 0; i < n; i++) {
         int base = (i * channels + c) * spatial;
-        int dyBase = dOut.offset() + base;
-        for (int s = 0; s < spatial; s++) {
-          dxd[base + s] = k * (m * dy[dyBase + s] - meanDy - h[base + s] * meanDyH);
-        }
+        Elementwise.normalizeBackward(dxd, base, dy, dOut.offset() + base, h, base, k, m, meanDy,
+            meanDyH, spatial);
       }
     }
   }

@@ -88,6 +88,32 @@ public final class Elementwise {
         invSqrtCorrection2);
   }
 
+  /**
+   * Batch norm's forward pass over n values of one channel (see {@link
+   * ElementwiseKernels#normalize}).
+   */
+  public static void normalize(float[] h, int hOff, float[] y, int yOff, float[] x, int xOff,
+      float mean, float invStd, float gamma, float beta, int n) {
+    Checks.nonNegative("normalize", "n", n);
+    Checks.range("normalize", "h", h, hOff, n);
+    Checks.range("normalize", "y", y, yOff, n);
+    Checks.range("normalize", "x", x, xOff, n);
+    K.normalize(h, hOff, y, yOff, x, xOff, mean, invStd, gamma, beta, n);
+  }
+
+  /**
+   * Batch norm's input gradient over n values of one channel (see {@link
+   * ElementwiseKernels#normalizeBackward}).
+   */
+  public static void normalizeBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] h,
+      int hOff, float k, float count, float sumDy, float sumDyH, int n) {
+    Checks.nonNegative("normalizeBackward", "n", n);
+    Checks.range("normalizeBackward", "dx", dx, dxOff, n);
+    Checks.range("normalizeBackward", "dy", dy, dyOff, n);
+    Checks.range("normalizeBackward", "h", h, hOff, n);
+    K.normalizeBackward(dx, dxOff, dy, dyOff, h, hOff, k, count, sumDy, sumDyH, n);
+  }
+
   private static void unary(String kernel, float[] out, int outOff, float[] x, int xOff, int n) {
     Checks.nonNegative(kernel, "n", n);
     Checks.range(kernel, kernel.equals("axpy") ? "y" : "out", out, outOff, n);

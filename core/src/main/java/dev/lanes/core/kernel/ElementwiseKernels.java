@@ -52,4 +52,20 @@ public interface ElementwiseKernels {
   void adamUpdate(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v,
       int vOff, int n, float beta1, float beta2, float eps, float l2, float stepSize,
       float invSqrtCorrection2);
+
+  /**
+   * Batch norm's forward pass over n values of one channel: {@code h[i] = (x[i] − mean)·invStd}
+   * and {@code y[i] = gamma·h[i] + beta}, each a separate IEEE float operation in this order (no
+   * fused multiply-add), so every implementation gives the same bits.
+   */
+  void normalize(float[] h, int hOff, float[] y, int yOff, float[] x, int xOff, float mean,
+      float invStd, float gamma, float beta, int n);
+
+  /**
+   * Batch norm's input gradient over n values of one channel, from its output gradient dy and
+   * normalised input h: {@code dx[i] = k·((count·dy[i] − sumDy) − h[i]·sumDyH)}, each a separate
+   * IEEE float operation in this order, so every implementation gives the same bits.
+   */
+  void normalizeBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] h, int hOff,
+      float k, float count, float sumDy, float sumDyH, int n);
 }

@@ -102,6 +102,36 @@ class ElementwisePropertyTest {
   }
 
   @Test
+  void batchNormPassesMatchScalarBitForBit() {
+    Property.named("simd normalize and normalizeBackward match scalar").tries(100).check(c -> {
+      int n = c.size("n", 0, 200, Sizes.aroundLanes(LANES));
+      int off = c.intIn("offset", 0, 3);
+      float[] x = c.floatsWithSpecials("x", n + off, -10, 10);
+      float mean = c.floatIn("mean", -2, 2);
+      float invStd = c.floatIn("invStd", 0.01f, 10);
+      float gamma = c.floatIn("gamma", -2, 2);
+      float beta = c.floatIn("beta", -2, 2);
+      float[][] e = {new float[n + off], new float[n + off]};
+      float[][] a = {new float[n + off], new float[n + off]};
+      SCALAR.elementwise().normalize(e[0], off, e[1], off, x, off, mean, invStd, gamma, beta, n);
+      SIMD.elementwise().normalize(a[0], off, a[1], off, x, off, mean, invStd, gamma, beta, n);
+      FloatAsserts.assertClose("normalize h", e[0], a[0], 0, 0);
+      FloatAsserts.assertClose("normalize y", e[1], a[1], 0, 0);
+      float[] dy = c.floatsWithSpecials("dy", n + off, -1, 1);
+      float count = c.intIn("count", 1, 10_000);
+      float sumDy = c.floatIn("sumDy", -5, 5);
+      float sumDyH = c.floatIn("sumDyH", -5, 5);
+      float[] dxE = new float[n + off];
+      float[] dxA = new float[n + off];
+      SCALAR.elementwise().normalizeBackward(dxE, off, dy, off, e[0], off, invStd / count, count,
+          sumDy, sumDyH, n);
+      SIMD.elementwise().normalizeBackward(dxA, off, dy, off, e[0], off, invStd / count, count,
+          sumDy, sumDyH, n);
+      FloatAsserts.assertClose("normalizeBackward", dxE, dxA, 0, 0);
+    });
+  }
+
+  @Test
   void rowBiasMatchesScalar() {
     Property.named("simd addRowBias matches scalar").tries(120).check(c -> {
       int rows = c.size("rows", 0, 9, 0, 1, 2, 3);

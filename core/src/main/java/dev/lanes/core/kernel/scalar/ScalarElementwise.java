@@ -89,4 +89,22 @@ public final class ScalarElementwise implements ElementwiseKernels {
       w[wOff + i] = wi - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + eps);
     }
   }
+
+  @Override
+  public void normalize(float[] h, int hOff, float[] y, int yOff, float[] x, int xOff, float mean,
+      float invStd, float gamma, float beta, int n) {
+    for (int i = 0; i < n; i++) {
+      float v = (x[xOff + i] - mean) * invStd;
+      h[hOff + i] = v;
+      y[yOff + i] = gamma * v + beta;
+    }
+  }
+
+  @Override
+  public void normalizeBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] h,
+      int hOff, float k, float count, float sumDy, float sumDyH, int n) {
+    for (int i = 0; i < n; i++) {
+      dx[dxOff + i] = k * (count * dy[dyOff + i] - sumDy - h[hOff + i] * sumDyH);
+    }
+  }
 }

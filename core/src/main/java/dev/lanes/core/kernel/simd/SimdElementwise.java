@@ -148,4 +148,35 @@ final class SimdElementwise implements ElementwiseKernels {
       w[wOff + i] = wi - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + eps);
     }
   }
+
+  @Override
+  public void normalize(float[] h, int hOff, float[] y, int yOff, float[] x, int xOff, float mean,
+      float invStd, float gamma, float beta, int n) {
+    // mul then add, not fma: the reference's roundings (batch norm's rows are short, 196 values
+    // in a small CNN, so the tail is a few scalar steps of the same operations)
+    int i = 0;
+    for (int bound = F.loopBound(n); i < bound; i += L) {
+      FloatVector v = FloatVector.fromArray(F, x, xOff + i).sub(mean).mul(invStd);
+      v.intoArray(h, hOff + i);
+      v.mul(gamma).add(beta).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      float v = (x[xOff + i] - mean) * invStd;
+      h[hOff + i] = v;
+      y[yOff + i] = gamma * v + beta;
+    }
+  }
+
+  @Override
+  public void normalizeBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] h,
+      int hOff, float k, float count, float sumDy, float sumDyH, int n) {
+    int i = 0;
+    for (int bound = F.loopBound(n); i < bound; i += L) {
+      FloatVector d = FloatVector.fromArray(F, dy, dyOff + i).mul(count).sub(sumDy);
+      d.sub(FloatVector.fromArray(F, h, hOff + i).mul(sumDyH)).mul(k).intoArray(dx, dxOff + i);
+    }
+    for (; i < n; i++) {
+      dx[dxOff + i] = k * (count * dy[dyOff + i] - sumDy - h[hOff + i] * sumDyH);
+    }
+  }
 }
