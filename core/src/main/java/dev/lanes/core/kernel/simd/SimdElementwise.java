@@ -4,6 +4,7 @@ import static dev.lanes.core.kernel.simd.FloatSpecies.F;
 import static dev.lanes.core.kernel.simd.FloatSpecies.L;
 
 import dev.lanes.core.kernel.ElementwiseKernels;
+import dev.lanes.core.kernel.scalar.ScalarElementwise;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -14,6 +15,8 @@ import jdk.incubator.vector.FloatVector;
  * the mask (bytes allocated on every call, measured in training steps).
  */
 final class SimdElementwise implements ElementwiseKernels {
+  private final ScalarElementwise reference = new ScalarElementwise();
+
   @Override
   public void fill(float[] out, int outOff, float value, int n) {
     FloatVector v = FloatVector.broadcast(F, value);
@@ -152,19 +155,15 @@ final class SimdElementwise implements ElementwiseKernels {
   @Override
   public void normalize(float[] h, int hOff, float[] y, int yOff, float[] x, int xOff, float mean,
       float invStd, float gamma, float beta, int n) {
-    // mul then add, not fma: the reference's roundings (batch norm's rows are short, 196 values
-    // in a small CNN, so the tail is a few scalar steps of the same operations)
+    // mul then add, not fma: the reference's roundings; the tail (batch norm's rows are short,
+    // 196 values in a small CNN) is the reference's own loop
     int i = 0;
     for (int bound = F.loopBound(n); i < bound; i += L) {
       FloatVector v = FloatVector.fromArray(F, x, xOff + i).sub(mean).mul(invStd);
       v.intoArray(h, hOff + i);
       v.mul(gamma).add(beta).intoArray(y, yOff + i);
     }
-    for (; i < n; i++) {
-      float v = (x[xOff + i] - mean) * invStd;
-      h[hOff + i] = v;
-      y[yOff + i] = gamma * v + beta;
-    }
+    reference.normalize(h, hOff + i, y, yOff + i, x, xOff + i, mean, invStd, gamma, beta, n - i);
   }
 
   @Override
@@ -175,8 +174,7 @@ final class SimdElementwise implements ElementwiseKernels {
       FloatVector d = FloatVector.fromArray(F, dy, dyOff + i).mul(count).sub(sumDy);
       d.sub(FloatVector.fromArray(F, h, hOff + i).mul(sumDyH)).mul(k).intoArray(dx, dxOff + i);
     }
-    for (; i < n; i++) {
-      dx[dxOff + i] = k * (count * dy[dyOff + i] - sumDy - h[hOff + i] * sumDyH);
-    }
+    reference.normalizeBackward(dx, dxOff + i, dy, dyOff + i, h, hOff + i, k, count, sumDy,
+        sumDyH, n - i);
   }
 }
