@@ -23,8 +23,7 @@ public final class Activations {
   public static void reluBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] x,
       int xOff, int n) {
     backward("reluBackward", dx, dxOff, dy, dyOff, "x", x, xOff, n);
-    ActivationSplit.run(K, Op.RELU_BACKWARD, dx, dxOff, dy, dyOff, x, xOff, 0f,
-        n);
+    ActivationSplit.run(K, Op.RELU_BACKWARD, dx, dxOff, dy, dyOff, x, xOff, 0f, n);
   }
 
   public static void leakyRelu(float[] out, int outOff, float[] x, int xOff, float alpha, int n) {
@@ -35,8 +34,7 @@ public final class Activations {
   public static void leakyReluBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] x,
       int xOff, float alpha, int n) {
     backward("leakyReluBackward", dx, dxOff, dy, dyOff, "x", x, xOff, n);
-    ActivationSplit.run(K, Op.LEAKY_RELU_BACKWARD, dx, dxOff, dy, dyOff, x, xOff, alpha,
-        n);
+    ActivationSplit.run(K, Op.LEAKY_RELU_BACKWARD, dx, dxOff, dy, dyOff, x, xOff, alpha, n);
   }
 
   public static void sigmoid(float[] out, int outOff, float[] x, int xOff, int n) {
@@ -48,8 +46,7 @@ public final class Activations {
   public static void sigmoidBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] y,
       int yOff, int n) {
     backward("sigmoidBackward", dx, dxOff, dy, dyOff, "y", y, yOff, n);
-    ActivationSplit.run(K, Op.SIGMOID_BACKWARD, dx, dxOff, dy, dyOff, y, yOff, 0f,
-        n);
+    ActivationSplit.run(K, Op.SIGMOID_BACKWARD, dx, dxOff, dy, dyOff, y, yOff, 0f, n);
   }
 
   public static void tanh(float[] out, int outOff, float[] x, int xOff, int n) {
@@ -61,8 +58,7 @@ public final class Activations {
   public static void tanhBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] y,
       int yOff, int n) {
     backward("tanhBackward", dx, dxOff, dy, dyOff, "y", y, yOff, n);
-    ActivationSplit.run(K, Op.TANH_BACKWARD, dx, dxOff, dy, dyOff, y, yOff, 0f,
-        n);
+    ActivationSplit.run(K, Op.TANH_BACKWARD, dx, dxOff, dy, dyOff, y, yOff, 0f, n);
   }
 
   public static void exp(float[] out, int outOff, float[] x, int xOff, int n) {
@@ -74,8 +70,7 @@ public final class Activations {
   public static void expBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] y,
       int yOff, int n) {
     backward("expBackward", dx, dxOff, dy, dyOff, "y", y, yOff, n);
-    ActivationSplit.run(K, Op.EXP_BACKWARD, dx, dxOff, dy, dyOff, y, yOff, 0f,
-        n);
+    ActivationSplit.run(K, Op.EXP_BACKWARD, dx, dxOff, dy, dyOff, y, yOff, 0f, n);
   }
 
   public static void gelu(float[] out, int outOff, float[] x, int xOff, int n) {
@@ -86,8 +81,7 @@ public final class Activations {
   public static void geluBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] x,
       int xOff, int n) {
     backward("geluBackward", dx, dxOff, dy, dyOff, "x", x, xOff, n);
-    ActivationSplit.run(K, Op.GELU_BACKWARD, dx, dxOff, dy, dyOff, x, xOff, 0f,
-        n);
+    ActivationSplit.run(K, Op.GELU_BACKWARD, dx, dxOff, dy, dyOff, x, xOff, 0f, n);
   }
 
   public static void softplus(float[] out, int outOff, float[] x, int xOff, int n) {
@@ -98,8 +92,7 @@ public final class Activations {
   public static void softplusBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] x,
       int xOff, int n) {
     backward("softplusBackward", dx, dxOff, dy, dyOff, "x", x, xOff, n);
-    ActivationSplit.run(K, Op.SOFTPLUS_BACKWARD, dx, dxOff, dy, dyOff, x, xOff, 0f,
-        n);
+    ActivationSplit.run(K, Op.SOFTPLUS_BACKWARD, dx, dxOff, dy, dyOff, x, xOff, 0f, n);
   }
 
   private static void forward(String kernel, float[] out, int outOff, float[] x, int xOff, int n) {
