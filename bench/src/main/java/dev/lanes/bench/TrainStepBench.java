@@ -57,7 +57,14 @@ public class TrainStepBench {
   @Setup
   public void setUp() {
     Parallel.setThreads(threads);
-    net = model.equals("mlp")
+    net = model(model);
+    x = features(net);
+    labels = labels();
+  }
+
+  /** {@code mlp} or {@code cnn}, built with seed 1. */
+  static Model model(String name) {
+    return name.equals("mlp")
         ? Sequential.input(784).dense(256).relu().dense(128).relu().dense(10).build(1)
         : Sequential.input(1, 28, 28)
             .conv2d(32, 3).padding(1).relu().maxPool2d(2)
@@ -65,15 +72,26 @@ public class TrainStepBench {
             .flatten().dense(128).relu().dropout(0.5f)
             .dense(10)
             .build(1);
+  }
+
+  /** A batch of uniform random inputs in [0, 1), seed 3. */
+  static Tensor features(Model net) {
     SplittableRandom random = new SplittableRandom(3);
-    x = Tensor.zeros(net.inputShape().prepend(BATCH));
+    Tensor x = Tensor.zeros(net.inputShape().prepend(BATCH));
     for (int i = 0; i < x.size(); i++) {
       x.data()[i] = (float) random.nextDouble();
     }
-    labels = Tensor.zeros(BATCH);
+    return x;
+  }
+
+  /** A batch of random labels in 0..9, seed 4. */
+  static Tensor labels() {
+    SplittableRandom random = new SplittableRandom(4);
+    Tensor labels = Tensor.zeros(BATCH);
     for (int i = 0; i < BATCH; i++) {
       labels.data()[i] = random.nextInt(10);
     }
+    return labels;
   }
 
   @Benchmark
