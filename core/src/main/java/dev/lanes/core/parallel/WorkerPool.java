@@ -80,19 +80,50 @@ public final class WorkerPool implements AutoCloseable {
       return;
     }
     try {
-      runJob(n, maxChunks, body);
+      runJob(n, maxChunks, (n + maxChunks - 1) / maxChunks, body);
     } finally {
       busy.set(false);
     }
   }
 
-  private void runJob(int n, int chunkCount, RangeBody job) {
+  /**
+   * Runs {@code body} over {@code [0, n)} in chunks of exactly {@code chunk} items (the last one
+   * shorter), however many that makes, each claimed by whichever thread is free next. Where
+   * {@link #parallelFor} gives each thread one equal share, this lets a thread that the
+   * operating system deschedules for a while (another process on a 2-core machine) leave its
+   * remaining chunks to the others instead of holding up the call. The chunks depend on n and
+   * chunk only; which thread runs which depends on timing, so a body must compute the same
+   * whoever runs it. Runs inline, as one call over {@code [0, n)}, under the same conditions as
+   * {@link #parallelFor}.
+   */
+  public void parallelForDynamic(int n, int chunk, RangeBody body) {
+    if (n < 0 || chunk < 1) {
+      throw new IllegalArgumentException(
+          "parallelForDynamic: n must be >= 0 and chunk >= 1, got n = " + n + ", chunk = "
+              + chunk);
+    }
+    if (n == 0) {
+      return;
+    }
+    int count = (int) ((n + (long) chunk - 1) / chunk);
+    if (count <= 1 || parallelism == 1 || closed || !busy.compareAndSet(false, true)) {
+      body.run(0, n);
+      return;
+    }
+    try {
+      runJob(n, count, chunk, body);
+    } finally {
+      busy.set(false);
+    }
+  }
+
+  private void runJob(int n, int chunkCount, int size, RangeBody job) {
     long id = jobId + 1;
     sequence++; // odd: the fields below are being written
     body = job;
     items = n;
     chunks = chunkCount;
-    chunkSize = (n + chunkCount - 1) / chunkCount;
+    chunkSize = size;
     failure = null;
     jobId = id;
     pendingChunks.set(chunkCount);
