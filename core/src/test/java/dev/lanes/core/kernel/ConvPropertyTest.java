@@ -133,6 +133,20 @@ class ConvPropertyTest {
     // one of 3, so the short last tile is covered too
     Conv2dGeometry g = new Conv2dGeometry(7, 3, 16, 16, 4, 3, 3, 1, 1, 1, 1, 1, 1);
     assertEquals(4, Im2colConv.tileImages(g));
+    resultsRepeatBitForBitAndAgreeAcrossThreadCounts(g);
+    // backwardWeights' blocks of dw: 3 groups of 16 channels, the last one short
+    Conv2dGeometry groups = new Conv2dGeometry(3, 40, 9, 9, 12, 3, 3, 1, 1, 1, 1, 1, 1);
+    assertEquals(3, Im2colConv.groups(groups));
+    resultsRepeatBitForBitAndAgreeAcrossThreadCounts(groups);
+    // one input channel (a first layer): 2 blocks of rows, 18 and 17; then a 1x1
+    Conv2dGeometry rows = new Conv2dGeometry(3, 1, 12, 12, 35, 3, 3, 1, 1, 1, 1, 1, 1);
+    assertEquals(2, Im2colConv.rowBlocks(rows));
+    resultsRepeatBitForBitAndAgreeAcrossThreadCounts(rows);
+    resultsRepeatBitForBitAndAgreeAcrossThreadCounts(
+        new Conv2dGeometry(3, 20, 8, 8, 40, 1, 1, 1, 1, 0, 0, 1, 1));
+  }
+
+  private static void resultsRepeatBitForBitAndAgreeAcrossThreadCounts(Conv2dGeometry g) {
     java.util.SplittableRandom r = new java.util.SplittableRandom(3);
     float[] x = new float[g.inputSize()];
     float[] w = new float[g.weightSize()];
