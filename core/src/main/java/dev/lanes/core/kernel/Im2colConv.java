@@ -115,16 +115,15 @@ public final class Im2colConv implements ConvKernels {
     t.yOff = dyOff;
     t.w = dw;
     t.wOff = dwOff;
+    t.bias = dBias;
+    t.biasOff = dBiasOff;
     try {
-      // each thread owns whole blocks of dw and runs every image over them: one hand-off per
-      // call, and no two threads add into the same element
+      // each thread owns whole blocks of dw (and the bias gradient of its first group's rows)
+      // and runs every image over them: one hand-off per call, and no two threads add into
+      // the same element
       Parallel.parallelFor(groups(g) * rowBlocks(g), 1, t);
     } finally {
       t.clear();
-    }
-    if (dBias != null) {
-      reductions.addChannelSums(dBias, dBiasOff, dy, dyOff, g.batch(), g.outChannels(),
-          g.outPlane());
     }
   }
 
@@ -157,8 +156,11 @@ public final class Im2colConv implements ConvKernels {
    * The blocks [start, end) of dw, numbered group-major: {@code dw[rows, group's columns] +=
    * Σ_images dy[rows] · colᵀ}, image by image in order. Per image and group the group's rows
    * of col are made once (a thread's blocks of one group share them), and dy is read where it
-   * lies, so no tile of dy is gathered. Each element of dw gets the same products in the same
-   * order whichever thread owns its block, because the blocks depend on the geometry only.
+   * lies, so no tile of dy is gathered. The blocks of the first group also add their rows'
+   * sums of dy into the bias gradient, image by image (a serial pass over all of dy after the
+   * blocks held up the other thread: lenet1's dy is 1.6 M floats). Each element of dw and db
+   * gets the same terms in the same order whichever thread owns its block, because the blocks
+   * depend on the geometry only.
    */
   private void weightBlocks(Task t, int start, int end) {
     Conv2dGeometry g = t.g;
@@ -194,10 +196,14 @@ public final class Im2colConv implements ConvKernels {
           b = col;
           bOff = 0;
         }
+        int dyRows = t.yOff + (n * out + r0) * plane;
         // dw[r0:r1, c0·kk : c1·kk] += dy[n][r0:r1] (rows, P) · colᵀ (P, (c1 - c0)·kk)
-        gemm.sgemm(false, true, r1 - r0, (c1 - c0) * kk, plane, 1f, t.y,
-            t.yOff + (n * out + r0) * plane, plane, b, bOff, plane, 1f, t.w,
-            t.wOff + r0 * k + c0 * kk, k);
+        gemm.sgemm(false, true, r1 - r0, (c1 - c0) * kk, plane, 1f, t.y, dyRows, plane, b,
+            bOff, plane, 1f, t.w, t.wOff + r0 * k + c0 * kk, k);
+        if (q == 0 && t.bias != null) {
+          // db[r0:r1] += Σ_P dy[n][r0:r1]
+          reductions.addChannelSums(t.bias, t.biasOff + r0, t.y, dyRows, 1, r1 - r0, plane);
+        }
       }
     }
   }

@@ -159,16 +159,21 @@ class ConvPropertyTest {
     int before = Parallel.threads();
     try {
       float[][] dwBy = new float[3][];
+      float[][] dbBy = new float[3][];
       float[][] yBy = new float[3][];
       float[][] dxBy = new float[3][];
       for (int threads = 1; threads <= 2; threads++) {
         Parallel.setThreads(threads);
         float[] first = new float[g.weightSize()];
         float[] second = new float[g.weightSize()];
-        SIMD.conv().backwardWeights(first, 0, null, 0, dy, 0, x, 0, g);
-        SIMD.conv().backwardWeights(second, 0, null, 0, dy, 0, x, 0, g);
+        float[] dbFirst = new float[g.outChannels()];
+        float[] dbSecond = new float[g.outChannels()];
+        SIMD.conv().backwardWeights(first, 0, dbFirst, 0, dy, 0, x, 0, g);
+        SIMD.conv().backwardWeights(second, 0, dbSecond, 0, dy, 0, x, 0, g);
         assertArrayEquals(first, second, "repeatable with " + threads + " threads");
+        assertArrayEquals(dbFirst, dbSecond, "db repeatable with " + threads + " threads");
         dwBy[threads] = first;
+        dbBy[threads] = dbFirst;
         float[] y1 = new float[g.outputSize()];
         SIMD.conv().forward(y1, 0, x, 0, w, 0, null, 0, g);
         float[] y2 = new float[g.outputSize()];
@@ -181,6 +186,7 @@ class ConvPropertyTest {
       }
       // the tiles and the order of every sum depend on the geometry only
       assertArrayEquals(dwBy[1], dwBy[2], "dw, 1 vs 2 threads");
+      assertArrayEquals(dbBy[1], dbBy[2], "db, 1 vs 2 threads");
       assertArrayEquals(yBy[1], yBy[2], "y, 1 vs 2 threads");
       assertArrayEquals(dxBy[1], dxBy[2], "dx, 1 vs 2 threads");
     } finally {
