@@ -19,14 +19,15 @@ import dev.lanes.core.parallel.RangeBody;
  * Why tiles: a small CNN's per-image products are small (LeNet's second layer: 64 x 196 x 288)
  * and the GEMM's fixed costs (packing w, edge tiles, short k loops) weigh on each; a tile of
  * t images makes one product t times wider. t is a power of two with t·P ≤
- * {@link #TILE_COLUMNS} (at least 1), fixed by the geometry alone. backwardWeights needs no
- * tiles: its per-image products are already t times deeper than forward's per-tile k.
+ * {@link #TILE_COLUMNS} (at least 1), fixed by the geometry alone. backwardWeights takes no
+ * tiles: its k is the image's P pixels, deep enough, and a tile would need dy gathered.
  *
  * <p>A 1x1 convolution with stride 1 and no padding skips im2col: each image is its own col,
  * one image per tile.
  *
  * <p>Memory: per thread, one tile's columns (C·kh·kw × t·P floats) and its (out × t·P) block of
- * y or dy, in {@link Scratch} buffers that grow once; never the batch's.
+ * y or dy (backwardWeights: one group's rows of one image's columns), in {@link Scratch}
+ * buffers that grow once; never the batch's.
  *
  * <p>Threads and determinism: forward and backwardData hand whole tiles to the threads, one
  * at a time to whichever is free, when there are at least as many tiles as threads, else run
@@ -37,7 +38,7 @@ import dev.lanes.core.parallel.RangeBody;
  * groups) and gives each thread whole blocks over all images: one hand-off per call, no
  * reduction, and every element summed in one fixed order. Before, it ran tiles of images in
  * order, each with a parallel im2col, a serial gather of dy and a split product: two hand-offs
- * per tile and a serial part, 1.5x on two cores.
+ * per tile and a serial part.
  */
 public final class Im2colConv implements ConvKernels {
   /** The widest tile, in columns: lenet2's 14x14 outputs go 4 images to a tile. */
