@@ -38,6 +38,14 @@ public final class Parallel {
     pool.parallelFor(n, grain, body);
   }
 
+  /**
+   * Runs {@code body} over {@code [0, n)} in chunks of {@code chunk} items, each taken by
+   * whichever thread of the shared pool is free next (see {@link WorkerPool#parallelForDynamic}).
+   */
+  public static void parallelForDynamic(int n, int chunk, RangeBody body) {
+    pool.parallelForDynamic(n, chunk, body);
+  }
+
   static int defaultThreads() {
     String configured = System.getProperty("lanes.threads", "").trim();
     if (configured.isEmpty()) {

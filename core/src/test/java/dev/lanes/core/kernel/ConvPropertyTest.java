@@ -133,6 +133,20 @@ class ConvPropertyTest {
     // one of 3, so the short last tile is covered too
     Conv2dGeometry g = new Conv2dGeometry(7, 3, 16, 16, 4, 3, 3, 1, 1, 1, 1, 1, 1);
     assertEquals(4, Im2colConv.tileImages(g));
+    resultsRepeatBitForBitAndAgreeAcrossThreadCounts(g);
+    // backwardWeights' blocks of dw: 3 groups of 16 channels, the last one short
+    Conv2dGeometry groups = new Conv2dGeometry(3, 40, 9, 9, 12, 3, 3, 1, 1, 1, 1, 1, 1);
+    assertEquals(3, Im2colConv.groups(groups));
+    resultsRepeatBitForBitAndAgreeAcrossThreadCounts(groups);
+    // one input channel (a first layer): 2 blocks of rows, 18 and 17; then a 1x1
+    Conv2dGeometry rows = new Conv2dGeometry(3, 1, 12, 12, 35, 3, 3, 1, 1, 1, 1, 1, 1);
+    assertEquals(2, Im2colConv.rowBlocks(rows));
+    resultsRepeatBitForBitAndAgreeAcrossThreadCounts(rows);
+    resultsRepeatBitForBitAndAgreeAcrossThreadCounts(
+        new Conv2dGeometry(3, 20, 8, 8, 40, 1, 1, 1, 1, 0, 0, 1, 1));
+  }
+
+  private static void resultsRepeatBitForBitAndAgreeAcrossThreadCounts(Conv2dGeometry g) {
     java.util.SplittableRandom r = new java.util.SplittableRandom(3);
     float[] x = new float[g.inputSize()];
     float[] w = new float[g.weightSize()];
@@ -145,16 +159,21 @@ class ConvPropertyTest {
     int before = Parallel.threads();
     try {
       float[][] dwBy = new float[3][];
+      float[][] dbBy = new float[3][];
       float[][] yBy = new float[3][];
       float[][] dxBy = new float[3][];
       for (int threads = 1; threads <= 2; threads++) {
         Parallel.setThreads(threads);
         float[] first = new float[g.weightSize()];
         float[] second = new float[g.weightSize()];
-        SIMD.conv().backwardWeights(first, 0, null, 0, dy, 0, x, 0, g);
-        SIMD.conv().backwardWeights(second, 0, null, 0, dy, 0, x, 0, g);
+        float[] dbFirst = new float[g.outChannels()];
+        float[] dbSecond = new float[g.outChannels()];
+        SIMD.conv().backwardWeights(first, 0, dbFirst, 0, dy, 0, x, 0, g);
+        SIMD.conv().backwardWeights(second, 0, dbSecond, 0, dy, 0, x, 0, g);
         assertArrayEquals(first, second, "repeatable with " + threads + " threads");
+        assertArrayEquals(dbFirst, dbSecond, "db repeatable with " + threads + " threads");
         dwBy[threads] = first;
+        dbBy[threads] = dbFirst;
         float[] y1 = new float[g.outputSize()];
         SIMD.conv().forward(y1, 0, x, 0, w, 0, null, 0, g);
         float[] y2 = new float[g.outputSize()];
@@ -167,6 +186,7 @@ class ConvPropertyTest {
       }
       // the tiles and the order of every sum depend on the geometry only
       assertArrayEquals(dwBy[1], dwBy[2], "dw, 1 vs 2 threads");
+      assertArrayEquals(dbBy[1], dbBy[2], "db, 1 vs 2 threads");
       assertArrayEquals(yBy[1], yBy[2], "y, 1 vs 2 threads");
       assertArrayEquals(dxBy[1], dxBy[2], "dx, 1 vs 2 threads");
     } finally {

@@ -34,6 +34,31 @@ class WorkerPoolTest {
   }
 
   @Test
+  void dynamicChunksCoverEveryIndexOnceInChunksOfTheGivenSize() {
+    try (WorkerPool pool = new WorkerPool(2)) {
+      for (int n : new int[] {0, 1, 2, 3, 7, 9, 100, 1001}) {
+        for (int chunk : new int[] {1, 2, 4, 64, 5000}) {
+          AtomicIntegerArray hits = new AtomicIntegerArray(n);
+          List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+          pool.parallelForDynamic(n, chunk, (start, end) -> {
+            // every chunk starts at a multiple of chunk and is full unless it is the last
+            if (start % chunk != 0 || (end - start != chunk && end != n)) {
+              wrong.add("[" + start + ", " + end + ")");
+            }
+            for (int i = start; i < end; i++) {
+              hits.incrementAndGet(i);
+            }
+          });
+          assertTrue(wrong.isEmpty(), "n = " + n + ", chunk = " + chunk + ": " + wrong);
+          for (int i = 0; i < n; i++) {
+            assertEquals(1, hits.get(i), "n = " + n + ", chunk = " + chunk + ", index " + i);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void manyJobsInARowStayCorrect() {
     // back-to-back jobs are where a worker could mix up one job's chunks with the next's
     try (WorkerPool pool = new WorkerPool(2)) {
@@ -136,6 +161,8 @@ class WorkerPoolTest {
     try (WorkerPool pool = new WorkerPool(1)) {
       assertThrows(IllegalArgumentException.class, () -> pool.parallelFor(-1, 1, (s, e) -> {}));
       assertThrows(IllegalArgumentException.class, () -> pool.parallelFor(1, 0, (s, e) -> {}));
+      assertThrows(IllegalArgumentException.class,
+          () -> pool.parallelForDynamic(1, 0, (s, e) -> {}));
     }
     assertEquals("a pool needs at least 1 thread, got 0",
         assertThrows(IllegalArgumentException.class, () -> new WorkerPool(0)).getMessage());

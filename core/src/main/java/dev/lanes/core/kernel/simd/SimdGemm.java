@@ -36,14 +36,17 @@ import jdk.incubator.vector.FloatVector;
  * <p>alpha and beta are applied at write-back: the first KC block computes
  * {@code alpha·acc + beta·C}, the later ones {@code alpha·acc + C}.
  *
- * <p>Threads: when C has at least two NR-wide column panels per thread, each thread takes a
- * contiguous run of whole panels and runs all five loops over it with its own packed A and B:
- * one hand-off per call, and no packed block shared between cores (sharing the packed B and
- * splitting the rows, two hand-offs per KC block, gave 1.45-1.5x on two cores at n = 512 and
- * 1024). Narrower products split the rows of C (the ic loop) in whole MR panels and share the
- * packed B block. Every element of C is computed by the same operations in the same order
- * whichever thread computes it (the k blocking is the same, and the micro-kernel's lanes do not
- * interact), so the result is bit for bit the same for any thread count.
+ * <p>Threads: when C has at least two NR-wide column panels per thread, each block of k
+ * first packs the whole of op(A)[:, pc:+kc] once, its panels split over the threads, and then
+ * the threads take chunks of {@link #CHUNK_PANELS} column panels as they come free, each chunk
+ * packing its own columns of op(B) and multiplying every row of C by them: two hand-offs per
+ * block of k, A packed once rather than once per thread, and a thread held up by another
+ * process leaves its remaining chunks to the other rather than holding up the call (before,
+ * each thread took one fixed half of the columns and packed all of A itself). Narrower
+ * products split the rows of C (the ic loop) in whole MR panels and share the packed B block.
+ * Every element of C is computed by the same operations in the same order whichever thread
+ * computes it (the k blocking is the same, and the micro-kernel's lanes do not interact), so
+ * the result is bit for bit the same for any thread count.
  *
  * <p>Small products (m·n·k ≤ {@link #SMALL}) skip packing, which would cost as much as the
  * multiply: a register-blocked loop reads A and B where they are.
@@ -79,6 +82,12 @@ final class SimdGemm implements GemmKernel {
   static final long SMALL = 48L * 48 * 48;
   /** Threads take column panels (see the class comment); -Dtune.rowSplit=true to compare. */
   static final boolean COLUMN_SPLIT = !Boolean.getBoolean("tune.rowSplit");
+  /**
+   * Column panels per chunk of the column split: 64 columns, whose packed B (128 KiB) stays in
+   * L2 beside a block of A; an n = 512 product makes 8 chunks for 2 threads to share. Chunks
+   * of 8 panels measured 5% slower at n = 1024 (2 threads, 16.4-16.9 ms against 17.7-17.8).
+   */
+  static final int CHUNK_PANELS = Integer.getInteger("tune.chunkPanels", 4);
   /** From this m·n·k on the blocked path splits its rows over the shared pool. */
   static final long PARALLEL = 96L * 96 * 96;
 
@@ -120,6 +129,8 @@ final class SimdGemm implements GemmKernel {
   private static final class Context {
     /** MC×KC of op(A), as MR-tall panels, each KC steps of MR values. */
     float[] packedA = new float[0];
+    /** op(A)[:, pc:+kc] whole, as MR-tall panels: the column split's, shared by the threads. */
+    float[] sharedA = new float[0];
     /** KC×NC of op(B), as NR-wide panels, each KC steps of NR values; grown on demand. */
     float[] packedB = new float[0];
     /** The accumulators of an edge tile, written back element by element. */
@@ -128,7 +139,8 @@ final class SimdGemm implements GemmKernel {
     // bound once, so that a parallel call allocates no lambda
     final RangeBody packB = this::packBPanels;
     final RangeBody multiply = this::multiplyPanels;
-    final RangeBody columns = this::runColumns;
+    final RangeBody packShared = this::packSharedPanels;
+    final RangeBody columnChunk = this::multiplyColumnChunk;
 
     // the call
     boolean transA;
@@ -177,9 +189,7 @@ final class SimdGemm implements GemmKernel {
       int allColPanels = (n + NR - 1) / NR;
       boolean big = (long) m * n * k >= PARALLEL && Parallel.threads() > 1;
       if (COLUMN_SPLIT && big && allColPanels >= 2 * Parallel.threads()) {
-        // each thread takes whole NR-wide panels of C's columns and runs every loop over
-        // them with its own packed A and B (see the class comment)
-        Parallel.parallelFor(allColPanels, 2, columns);
+        columnSplit(rowPanels, allColPanels);
         return;
       }
       boolean parallel = big && rowPanels > 1;
@@ -205,54 +215,58 @@ final class SimdGemm implements GemmKernel {
     }
 
     /**
-     * Columns [start·NR, end·NR) of C (clipped to n), the whole product over them, on the
-     * calling thread with its own context's buffers (this may run on a pool worker, which
-     * copies the call's description from the caller's context; nothing of it is written).
+     * The threads take chunks of C's column panels as they come free, per block of k: first
+     * the whole of op(A)[:, pc:+kc] is packed once into {@link #sharedA} (its MR panels split
+     * over the threads), then each chunk packs its own columns of op(B) and multiplies all of
+     * C's rows over them. Chunks of a few panels rather than one half per thread, so that a
+     * thread held up by another process leaves its remaining chunks to the other.
      */
-    void runColumns(int start, int end) {
-      Context own = CONTEXT.get();
-      if (own != this) {
-        own.transA = transA;
-        own.transB = transB;
-        own.m = m;
-        own.alpha = alpha;
-        own.a = a;
-        own.aOff = aOff;
-        own.lda = lda;
-        own.b = b;
-        own.bOff = bOff;
-        own.ldb = ldb;
-        own.c = c;
-        own.cOff = cOff;
-        own.ldc = ldc;
-        own.n = n;
-        own.k = k;
-        own.beta = beta;
+    private void columnSplit(int rowPanels, int colPanels) {
+      if (sharedA.length < rowPanels * MR * KC) {
+        sharedA = new float[rowPanels * MR * KC];
       }
-      try {
-        own.serialColumns(start * NR, Math.min(n, end * NR));
-      } finally {
-        if (own != this) {
-          own.release();
-        }
+      int chunk = Math.max(1, Math.min(CHUNK_PANELS, colPanels / Parallel.threads()));
+      for (pc = 0; pc < k; pc += KC) {
+        kc = Math.min(KC, k - pc);
+        blockBeta = pc == 0 ? beta : 1f;
+        Parallel.parallelForDynamic(rowPanels, MC / MR, packShared);
+        Parallel.parallelForDynamic(colPanels, chunk, columnChunk);
       }
     }
 
-    /** The five loops over columns [j0, j1) of C on this thread. */
-    private void serialColumns(int j0, int j1) {
-      int rowPanels = (m + MR - 1) / MR;
-      int maxPanels = (Math.min(j1 - j0, NC) + NR - 1) / NR;
-      if (packedB.length < maxPanels * NR * KC) {
-        packedB = new float[maxPanels * NR * KC];
+    /** Packs the MR-tall panels [start, end) of op(A)[:, pc:+kc] into sharedA. */
+    void packSharedPanels(int start, int end) {
+      int ic = start * MR;
+      packA(sharedA, ic * kc, ic, Math.min(m, end * MR) - ic);
+    }
+
+    /**
+     * C[:, start·NR : end·NR] (clipped to n) of the current k block: packs those columns of
+     * op(B) into the calling thread's own buffer (this may run on a pool worker) and
+     * multiplies every row panel of the shared packed A by them, MC rows at a time so that a
+     * block of A stays in L2 across the chunk's panels.
+     */
+    void multiplyColumnChunk(int start, int end) {
+      Context own = CONTEXT.get();
+      int panels = end - start;
+      if (own.packedB.length < panels * NR * KC) {
+        own.packedB = new float[panels * NR * KC];
       }
-      for (jc = j0; jc < j1; jc += NC) {
-        nc = Math.min(NC, j1 - jc);
-        int colPanels = (nc + NR - 1) / NR;
-        for (pc = 0; pc < k; pc += KC) {
-          kc = Math.min(KC, k - pc);
-          blockBeta = pc == 0 ? beta : 1f;
-          packBPanels(0, colPanels);
-          multiplyPanels(0, rowPanels);
+      float[] pb = own.packedB;
+      float[] tile = own.tile;
+      float[] pa = sharedA;
+      int j0 = start * NR;
+      int cols = Math.min(n, end * NR) - j0;
+      packB(pb, j0, cols, 0, panels);
+      for (int ic = 0; ic < m; ic += MC) {
+        int mc = Math.min(MC, m - ic);
+        for (int jr = 0; jr < cols; jr += NR) {
+          int nr = Math.min(NR, cols - jr);
+          for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            kernel(kc, pa, (ic + ir) * kc, pb, jr * kc, c, cOff + (ic + ir) * ldc + j0 + jr,
+                ldc, alpha, blockBeta, mr, nr, tile);
+          }
         }
       }
     }
@@ -264,12 +278,16 @@ final class SimdGemm implements GemmKernel {
       c = null;
     }
 
-    /** Packs the NR-wide panels [start, end) of op(B)[pc:+kc, jc:+nc]. */
+    /** Packs the NR-wide panels [start, end) of op(B)[pc:+kc, jc:+nc] into packedB. */
     void packBPanels(int start, int end) {
-      float[] pb = packedB;
+      packB(packedB, jc, nc, start, end);
+    }
+
+    /** Packs the NR-wide panels [start, end) of op(B)[pc:+kc, from:+cols] into pb. */
+    private void packB(float[] pb, int from, int cols, int start, int end) {
       for (int jp = start; jp < end; jp++) {
-        int j0 = jc + jp * NR;
-        int nr = Math.min(NR, jc + nc - j0);
+        int j0 = from + jp * NR;
+        int nr = Math.min(NR, from + cols - j0);
         int dst = jp * NR * kc;
         if (!transB) {
           // op(B)[p][j] = b[p·ldb + j]: each step is a run of NR contiguous values
@@ -328,7 +346,7 @@ final class SimdGemm implements GemmKernel {
       int rowEnd = Math.min(m, end * MR);
       for (int ic = start * MR; ic < rowEnd; ic += MC) {
         int mc = Math.min(MC, rowEnd - ic);
-        packA(pa, ic, mc);
+        packA(pa, 0, ic, mc);
         for (int jr = 0; jr < nc; jr += NR) {
           int nr = Math.min(NR, nc - jr);
           for (int ir = 0; ir < mc; ir += MR) {
@@ -340,11 +358,11 @@ final class SimdGemm implements GemmKernel {
       }
     }
 
-    /** Packs op(A)[ic:+mc, pc:+kc] into MR-tall panels, zero rows past mc. */
-    private void packA(float[] pa, int ic, int mc) {
+    /** Packs op(A)[ic:+mc, pc:+kc] into MR-tall panels from pa[at], zero rows past mc. */
+    private void packA(float[] pa, int at, int ic, int mc) {
       for (int ir = 0; ir < mc; ir += MR) {
         int mr = Math.min(MR, mc - ir);
-        int dst = ir * kc;
+        int dst = at + ir * kc;
         if (!transA) {
           // op(A)[i][p] = a[i·lda + p]: read each of the MR rows along k
           for (int r = 0; r < mr; r++) {
