@@ -8,24 +8,44 @@ import dev.lanes.core.parallel.RangeBody;
  * per item: planes are independent, each block calls the kernel on its planes as if they were
  * the whole input, so the result is the same bit for bit for any thread count.
  *
- * <p>One task per calling thread (a {@link ThreadLocal}); the blocks' geometries are kept until
- * the geometry changes, so that a call in steady state allocates nothing.
+ * <p>One task per calling thread (a {@link ThreadLocal}); it keeps the block geometries of the
+ * last {@link #KEPT} input geometries (a CNN pools at two or three sizes, forward and backward),
+ * so that a call in steady state allocates nothing.
  */
 final class PoolSplit implements RangeBody {
   /** Input elements per block: 64 KB of floats, worth a hand-off to a worker. */
   static final int BLOCK_ELEMENTS = 16 * 1024;
 
+  /** Input geometries whose blocks a task keeps. */
+  static final int KEPT = 8;
+
   enum Op { MAX_FORWARD, MAX_BACKWARD, AVG_FORWARD, AVG_BACKWARD }
+
+  /** An input geometry cut into blocks of whole planes; the last block may be shorter. */
+  private record Blocks(Pool2dGeometry whole, Pool2dGeometry block, Pool2dGeometry lastBlock,
+      int planesPerBlock, int count) {
+    static Blocks of(Pool2dGeometry g) {
+      int planes = g.batch() * g.channels();
+      int perBlock = Math.max(1, BLOCK_ELEMENTS / (g.height() * g.width()));
+      int count = (planes + perBlock - 1) / perBlock;
+      Pool2dGeometry block = planes(g, perBlock);
+      int rest = planes - (count - 1) * perBlock;
+      return new Blocks(g, block, rest == perBlock ? block : planes(g, rest), perBlock, count);
+    }
+
+    private static Pool2dGeometry planes(Pool2dGeometry g, int count) {
+      return new Pool2dGeometry(1, count, g.height(), g.width(), g.kernelH(), g.kernelW(),
+          g.strideH(), g.strideW(), g.padH(), g.padW());
+    }
+  }
 
   private static final ThreadLocal<PoolSplit> TASKS = ThreadLocal.withInitial(PoolSplit::new);
 
   private PoolKernels kernels;
   private Op op;
-  private Pool2dGeometry whole;    // the call's geometry
-  private Pool2dGeometry block;    // planesPerBlock planes of it
-  private Pool2dGeometry lastBlock; // the remaining planes, or block when they divide evenly
-  private int planesPerBlock;
-  private int blocks;
+  private final Blocks[] kept = new Blocks[KEPT];
+  private int nextKept;             // the slot the next new geometry takes, round robin
+  private Blocks blocks;            // the call's
   private float[] input;           // x, or dx for a backward pass
   private float[] output;          // out, or dy for a backward pass
   private int[] argmax;
@@ -46,7 +66,7 @@ final class PoolSplit implements RangeBody {
       return;
     }
     PoolSplit t = TASKS.get();
-    t.setGeometry(g);
+    t.blocks = t.blocksOf(g);
     t.kernels = kernels;
     t.op = op;
     t.input = input;
@@ -57,38 +77,33 @@ final class PoolSplit implements RangeBody {
     t.argOff = argOff;
     t.countPadding = countPadding;
     try {
-      Parallel.parallelFor(t.blocks, 1, t);
+      Parallel.parallelFor(t.blocks.count(), 1, t);
     } finally {
       t.input = t.output = null; // keep no caller's array alive
       t.argmax = null;
     }
   }
 
-  private void setGeometry(Pool2dGeometry g) {
-    if (g.equals(whole)) {
-      return;
+  private Blocks blocksOf(Pool2dGeometry g) {
+    for (Blocks b : kept) {
+      if (b != null && b.whole().equals(g)) {
+        return b;
+      }
     }
-    int planes = g.batch() * g.channels();
-    planesPerBlock = Math.max(1, BLOCK_ELEMENTS / (g.height() * g.width()));
-    blocks = (planes + planesPerBlock - 1) / planesPerBlock;
-    block = planes(g, planesPerBlock);
-    int rest = planes - (blocks - 1) * planesPerBlock;
-    lastBlock = rest == planesPerBlock ? block : planes(g, rest);
-    whole = g;
-  }
-
-  private static Pool2dGeometry planes(Pool2dGeometry g, int count) {
-    return new Pool2dGeometry(1, count, g.height(), g.width(), g.kernelH(), g.kernelW(),
-        g.strideH(), g.strideW(), g.padH(), g.padW());
+    Blocks b = Blocks.of(g);
+    kept[nextKept] = b;
+    nextKept = (nextKept + 1) % KEPT;
+    return b;
   }
 
   @Override
   public void run(int start, int end) {
+    Pool2dGeometry whole = blocks.whole();
     int inPlane = whole.height() * whole.width();
     int outPlane = whole.outHeight() * whole.outWidth();
     for (int b = start; b < end; b++) {
-      int first = b * planesPerBlock;
-      Pool2dGeometry g = b == blocks - 1 ? lastBlock : block;
+      int first = b * blocks.planesPerBlock();
+      Pool2dGeometry g = b == blocks.count() - 1 ? blocks.lastBlock() : blocks.block();
       apply(kernels, op, g, input, inputOff + first * inPlane, output,
           outputOff + first * outPlane, argmax, argOff + first * outPlane, countPadding);
     }
