@@ -13,7 +13,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Pooling on the Vector API: L outputs of a row at a time. With stride 1 a window tap of L
@@ -31,17 +30,6 @@ final class SimdPool implements PoolKernels {
   private static final int MAX_GATHER_STRIDE = 8;
   /** STRIDE_MAPS[s] = {0, s, 2s, ...}: the gather offsets, and the argmax lane offsets. */
   private static final int[][] STRIDE_MAPS = strideMaps();
-
-  /**
-   * 128-bit vectors (HL = 4 lanes) for rows of 2x2 windows too short for L lanes; used only
-   * where L > HL. A constant species, as the Vector API needs.
-   */
-  private static final VectorSpecies<Float> H = FloatVector.SPECIES_128;
-  private static final VectorSpecies<Integer> HI = IntVector.SPECIES_128;
-  private static final int HL = H.length();
-  private static final VectorShuffle<Float> HALF_EVEN = VectorShuffle.fromOp(H, j -> 2 * j);
-  private static final VectorShuffle<Float> HALF_ODD = VectorShuffle.fromOp(H, j -> 2 * j + 1);
-  private static final IntVector HALF_EVEN_INDEX = IntVector.zero(HI).addIndex(2);
 
   /** Lane j takes lane 2j of the two vectors side by side (indices ≥ L pick the second). */
   private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, j -> 2 * j);
@@ -101,8 +89,7 @@ final class SimdPool implements PoolKernels {
 
   /**
    * 2x2 windows without padding (the usual pooling of a CNN). With stride 2 and at least L
-   * outputs in a row, L windows at a time ({@link #max2x2Block}), with 4 to L - 1 outputs 4 at
-   * a time ({@link #max2x2HalfBlock}); otherwise one at a time in
+   * outputs in a row, L windows at a time ({@link #max2x2Block}); otherwise one at a time in
    * scalar code without branches ({@link #max2x2At}): on random data the comparisons of a window go either way, and as branches they were
    * mispredicted about once per output (18 ns per output, 5x slower than this; the gathers of
    * the vector path, stride 2 taking every other element, were no faster). The index of the
@@ -118,27 +105,20 @@ final class SimdPool implements PoolKernels {
     int outW = g.outWidth();
     int sh = g.strideH();
     int sw = g.strideW();
-    // the width of the blocks: L windows, or HL for rows of HL to L - 1 outputs (a 14x14
-    // input's 7, with L = 8), or none
-    int lanes = sw != 2 ? 0 : outW >= L ? L : outW >= HL ? HL : 0;
+    boolean vectors = sw == 2 && outW >= L;
     for (int plane = 0; plane < g.batch() * g.channels(); plane++) {
       int in = xOff + plane * g.height() * w;
       for (int oh = 0; oh < outH; oh++) {
         int o = (plane * outH + oh) * outW;
         int r0 = oh * sh * w;
-        if (lanes > 0) {
-          // a block of windows at a time; the last block overlaps the one before it rather
-          // than leave a scalar tail (it writes the same values again)
-          for (int ow = 0; ; ow += lanes) {
-            int first = Math.min(ow, outW - lanes);
-            if (lanes == L) {
-              max2x2Block(out, outOff + o + first, argmax, argOff + o + first, x, in,
-                  r0 + 2 * first, w);
-            } else {
-              max2x2HalfBlock(out, outOff + o + first, argmax, argOff + o + first, x, in,
-                  r0 + 2 * first, w);
-            }
-            if (first == outW - lanes) {
+        if (vectors) {
+          // L outputs at a time; the last block overlaps the one before it rather than leave a
+          // scalar tail (it writes the same values again)
+          for (int ow = 0; ; ow += L) {
+            int first = Math.min(ow, outW - L);
+            max2x2Block(out, outOff + o + first, argmax, argOff + o + first, x, in,
+                r0 + 2 * first, w);
+            if (first == outW - L) {
               break;
             }
           }
@@ -209,39 +189,6 @@ final class SimdPool implements PoolKernels {
     better = v3.compare(GT, best);
     best = best.blend(v3, better);
     at = at.blend(at0.add(w + 1), better.cast(I));
-    best.intoArray(out, o);
-    at.intoArray(argmax, a);
-  }
-
-  /** {@link #max2x2Block} for HL windows on 128-bit vectors: the same steps, other species. */
-  private static void max2x2HalfBlock(float[] out, int o, int[] argmax, int a, float[] x,
-      int in, int c, int w) {
-    FloatVector row0Lo = FloatVector.fromArray(H, x, in + c);
-    FloatVector row0Hi = FloatVector.fromArray(H, x, in + c + HL);
-    FloatVector row1Lo = FloatVector.fromArray(H, x, in + c + w);
-    FloatVector row1Hi = FloatVector.fromArray(H, x, in + c + w + HL);
-    FloatVector v0 = row0Lo.rearrange(HALF_EVEN, row0Hi);
-    FloatVector v1 = row0Lo.rearrange(HALF_ODD, row0Hi);
-    FloatVector v2 = row1Lo.rearrange(HALF_EVEN, row1Hi);
-    FloatVector v3 = row1Lo.rearrange(HALF_ODD, row1Hi);
-    if (v0.add(v1).add(v2).add(v3).test(IS_NAN).anyTrue()) {
-      for (int j = 0; j < HL; j++) {
-        max2x2At(out, o + j, argmax, a + j, x, in, c + 2 * j, w);
-      }
-      return;
-    }
-    IntVector at0 = HALF_EVEN_INDEX.add(c);
-    FloatVector best = v0;
-    IntVector at = at0;
-    VectorMask<Float> better = v1.compare(GT, best);
-    best = best.blend(v1, better);
-    at = at.blend(at0.add(1), better.cast(HI));
-    better = v2.compare(GT, best);
-    best = best.blend(v2, better);
-    at = at.blend(at0.add(w), better.cast(HI));
-    better = v3.compare(GT, best);
-    best = best.blend(v3, better);
-    at = at.blend(at0.add(w + 1), better.cast(HI));
     best.intoArray(out, o);
     at.intoArray(argmax, a);
   }
