@@ -90,9 +90,12 @@ final class SimdPool implements PoolKernels {
   /**
    * 2x2 windows without padding (the usual pooling of a CNN). With stride 2 and at least L
    * outputs in a row, L windows at a time ({@link #max2x2Block}); otherwise one at a time in
-   * scalar code without branches ({@link #max2x2At}): on random data the comparisons of a window go either way, and as branches they were
-   * mispredicted about once per output (18 ns per output, 5x slower than this; the gathers of
-   * the vector path, stride 2 taking every other element, were no faster). The index of the
+   * scalar code without branches ({@link #max2x2At}): on random data the comparisons of a
+   * window go either way, and as branches they were mispredicted about once per output (18 ns
+   * per output, 5x slower than this; the gathers of the vector path, stride 2 taking every
+   * other element, were no faster). A second, 128-bit block for rows of 4 to L - 1 outputs
+   * (14x14 inputs) was tried and dropped: fast alone, but once both widths had run in one JVM,
+   * C2 boxed the L-lane block's vectors (2.7 MB per call on (64, 32, 28, 28)). The index of the
    * winner is picked with conditional moves against a running {@code Math.max}, which compares
    * exactly like the winner's value (−0 and +0 compare equal), and the output is then read at
    * that index, so ties go to the first tap and the result and argmax equal the reference's.
