@@ -141,15 +141,8 @@ final class SimdElementwise implements ElementwiseKernels {
       wi.sub(mi.mul(stepSize).div(vi.sqrt().mul(invSqrtCorrection2).add(eps)))
           .intoArray(w, wOff + i);
     }
-    for (; i < n; i++) {
-      float wi = w[wOff + i];
-      float gi = g[gOff + i] + l2 * wi;
-      float mi = beta1 * m[mOff + i] + keep1 * gi;
-      float vi = beta2 * v[vOff + i] + keep2 * gi * gi;
-      m[mOff + i] = mi;
-      v[vOff + i] = vi;
-      w[wOff + i] = wi - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + eps);
-    }
+    reference.adamUpdate(w, wOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, beta1, beta2,
+        eps, l2, stepSize, invSqrtCorrection2);
   }
 
   @Override
