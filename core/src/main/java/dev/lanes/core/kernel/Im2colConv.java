@@ -12,52 +12,53 @@ import dev.lanes.core.parallel.RangeBody;
  *       the bias added;
  *   <li>backwardData: {@code col = wᵀ·DY}, DY (out, t·P) the tile's dy side by side, then
  *       {@code dx = col2im(col)} per image;
- *   <li>backwardWeights: {@code dw += dy·colᵀ} image by image, dw cut into blocks of rows
- *       and columns (below), and {@code db += Σ dy}; the columns are recomputed rather than
- *       kept from the forward pass.
+ *   <li>backwardWeights: {@code dw += Σ dy·colᵀ} over the images, in parts of the batch with
+ *       a partial sum each (below), and {@code db += Σ dy}; the columns are recomputed rather
+ *       than kept from the forward pass.
  * </ul>
  * Why tiles: a small CNN's per-image products are small (LeNet's second layer: 64 x 196 x 288)
  * and the GEMM's fixed costs (packing w, edge tiles, short k loops) weigh on each; a tile of
  * t images makes one product t times wider. t is a power of two with t·P ≤
  * {@link #TILE_COLUMNS} (at least 1), fixed by the geometry alone. backwardWeights takes no
- * tiles: its k is the image's P pixels, deep enough, and a tile would need dy gathered.
+ * tiles: its k is the image's P pixels, deep enough.
  *
  * <p>A 1x1 convolution with stride 1 and no padding skips im2col: each image is its own col,
  * one image per tile.
  *
  * <p>Memory: per thread, one tile's columns (C·kh·kw × t·P floats) and its (out × t·P) block of
- * y or dy (backwardWeights: one group's rows of one image's columns), in {@link Scratch}
- * buffers that grow once; never the batch's.
+ * y or dy (backwardWeights: one image's columns), in {@link Scratch} buffers that grow once;
+ * never the batch's. backwardWeights adds one partial dw and db per part of the batch (at most
+ * {@link #MAX_PARTS}, and at most {@link #PARTIAL_FLOATS} floats in all).
  *
  * <p>Threads and determinism: forward and backwardData hand whole tiles to the threads, one
  * at a time to whichever is free, when there are at least as many tiles as threads, else run
  * the tiles in order and let each product split itself; either way every output element is
  * computed by the same operations (the GEMM is bit for bit the same for any thread count).
- * backwardWeights cuts dw into blocks fixed by the geometry (groups of about
- * {@link #GROUP_COLUMNS} columns, and of rows when there are fewer than {@link #MIN_BLOCKS}
- * groups) and gives each thread whole blocks over all images: one hand-off per call, no
- * reduction, and every element summed in one fixed order. Before, it ran tiles of images in
- * order, each with a parallel im2col, a serial gather of dy and a split product: two hand-offs
- * per tile and a serial part.
+ * backwardWeights cuts the batch into parts of consecutive images fixed by the geometry, sums
+ * each part's images in order into its own partial dw and db, hands the parts to the threads
+ * as they come free, and then adds the partials into dw and db in part order: every sum has the
+ * same terms in the same order for any thread count, and each image's dy is packed once. (It
+ * used to give each thread fixed blocks of dw's columns over all images: every thread then
+ * packed every image's dy, and the thread holding the first block also summed the bias, so
+ * two threads ran it only 1.5x faster than one on lenet2.)
  */
 public final class Im2colConv implements ConvKernels {
   /** The widest tile, in columns: lenet2's 14x14 outputs go 4 images to a tile. */
   static final int TILE_COLUMNS = Integer.getInteger("lanes.conv.tileColumns", 1024);
   /**
-   * Columns of dw per block in backwardWeights (16 input channels of a 3x3 kernel): wide enough
-   * that repacking dy for each block costs little beside the product.
+   * The most parts backwardWeights cuts the batch into: enough for 8 threads, and each part's
+   * partial dw costs one pass of adds at the end.
    */
-  static final int GROUP_COLUMNS = 144;
-  /** backwardWeights splits dw's rows when it has fewer groups of columns than this. */
-  static final int MIN_BLOCKS = 2;
-  /** The fewest rows of dw in a block. */
-  static final int MIN_ROWS = 8;
+  static final int MAX_PARTS = 8;
+  /** The most floats the partial sums of backwardWeights may take (16 MiB). */
+  static final int PARTIAL_FLOATS = 1 << 22;
 
   private final GemmKernel gemm;
   private final ElementwiseKernels elementwise;
   private final ReductionKernels reductions;
   private final ThreadLocal<Scratch> columns = ThreadLocal.withInitial(Scratch::new);
   private final ThreadLocal<Scratch> blocks = ThreadLocal.withInitial(Scratch::new);
+  private final ThreadLocal<Scratch> partials = ThreadLocal.withInitial(Scratch::new);
   private final ThreadLocal<Task> tasks = ThreadLocal.withInitial(() -> new Task(this));
 
   public Im2colConv(GemmKernel gemm, ElementwiseKernels elementwise, ReductionKernels reductions) {
@@ -118,93 +119,80 @@ public final class Im2colConv implements ConvKernels {
     t.wOff = dwOff;
     t.bias = dBias;
     t.biasOff = dBiasOff;
+    int parts = weightParts(g);
+    int partSize = g.weightSize() + g.outChannels();
+    t.partial = partials.get().floats(parts * partSize);
+    t.first = imagesPerPart(g); // for run()
     try {
-      // each thread owns whole blocks of dw (and the bias gradient of its first group's rows)
-      // and runs every image over them: one hand-off per call, and no two threads add into
-      // the same element
-      Parallel.parallelFor(groups(g) * rowBlocks(g), 1, t);
+      if (parts > 1 && Parallel.threads() > 1) {
+        Parallel.parallelForDynamic(parts, 1, t);
+      } else {
+        t.run(0, parts); // a single part's products split themselves
+      }
+      // dw += Σ partials, db += Σ partials, in part order
+      for (int part = 0; part < parts; part++) {
+        int at = part * partSize;
+        elementwise.add(dw, dwOff, dw, dwOff, t.partial, at, g.weightSize());
+        if (dBias != null) {
+          elementwise.add(dBias, dBiasOff, dBias, dBiasOff, t.partial, at + g.weightSize(),
+              g.outChannels());
+        }
+      }
     } finally {
       t.clear();
     }
   }
 
-  /** Input channels per block of dw's columns: about GROUP_COLUMNS patch columns. */
-  static int groupChannels(Conv2dGeometry g) {
-    int kk = g.kernelH() * g.kernelW();
-    return Math.max(1, Math.min(g.inChannels(), GROUP_COLUMNS / kk));
+  /**
+   * Consecutive images per part of backwardWeights: the batch over at most MAX_PARTS parts,
+   * fewer when their partial sums would pass PARTIAL_FLOATS (one part for a layer whose weights
+   * alone are that large: its per-image products are large enough to split themselves).
+   */
+  static int imagesPerPart(Conv2dGeometry g) {
+    long partSize = (long) g.weightSize() + g.outChannels();
+    int parts = (int) Math.max(1, Math.min(Math.min(g.batch(), MAX_PARTS),
+        PARTIAL_FLOATS / partSize));
+    return (g.batch() + parts - 1) / parts;
   }
 
-  /** Blocks of dw's columns: groups of groupChannels input channels. */
-  static int groups(Conv2dGeometry g) {
-    int cg = groupChannels(g);
-    return (g.inChannels() + cg - 1) / cg;
+  /** Parts of backwardWeights: the batch in runs of imagesPerPart images, the last shorter. */
+  static int weightParts(Conv2dGeometry g) {
+    int per = imagesPerPart(g);
+    return (g.batch() + per - 1) / per;
   }
 
   /**
-   * Blocks of dw's rows (output channels): one, unless there are fewer than MIN_BLOCKS groups
-   * of columns (a first layer's one input channel), then enough of at least MIN_ROWS rows.
+   * Part {@code part} of backwardWeights: {@code partial dw = Σ dy[n] · col(x[n])ᵀ} and
+   * {@code partial db = Σ_P dy[n]} over its images n in order, into the part's own slice of
+   * t.partial (dw's layout, then db).
    */
-  static int rowBlocks(Conv2dGeometry g) {
-    int groups = groups(g);
-    if (groups >= MIN_BLOCKS) {
-      return 1;
-    }
-    int wanted = (MIN_BLOCKS + groups - 1) / groups;
-    return Math.max(1, Math.min(wanted, g.outChannels() / MIN_ROWS));
-  }
-
-  /**
-   * The blocks [start, end) of dw, numbered group-major: {@code dw[rows, group's columns] +=
-   * Σ_images dy[rows] · colᵀ}, image by image in order. Per image and group the group's rows
-   * of col are made once (a thread's blocks of one group share them), and dy is read where it
-   * lies, so no tile of dy is gathered. The blocks of the first group also add their rows'
-   * sums of dy into the bias gradient, image by image (a serial pass over all of dy after the
-   * blocks held up the other thread: lenet1's dy is 1.6 M floats). Each element of dw and db
-   * gets the same terms in the same order whichever thread owns its block, because the blocks
-   * depend on the geometry only.
-   */
-  private void weightBlocks(Task t, int start, int end) {
+  private void weightPart(Task t, int part) {
     Conv2dGeometry g = t.g;
-    int kk = g.kernelH() * g.kernelW();
     int k = g.patchSize();
     int plane = g.outPlane();
     int out = g.outChannels();
-    int cg = groupChannels(g);
-    int rowBlocks = rowBlocks(g);
-    int rb = (out + rowBlocks - 1) / rowBlocks;
-    float[] col = g.isPointwise() ? null : columns.get().floats(cg * kk * plane);
-    for (int n = 0; n < g.batch(); n++) {
+    int at = part * (g.weightSize() + out);
+    int first = part * t.first;
+    int last = Math.min(g.batch(), first + t.first);
+    float[] col = g.isPointwise() ? null : columns.get().floats(k * plane);
+    if (t.bias != null) {
+      elementwise.fill(t.partial, at + g.weightSize(), 0f, out);
+    }
+    for (int n = first; n < last; n++) {
       int xImage = t.xOff + n * g.imageSize();
-      int made = -1; // the group whose rows col holds for this image
-      for (int block = start; block < end; block++) {
-        int q = block / rowBlocks;
-        int c0 = q * cg;
-        int c1 = Math.min(g.inChannels(), c0 + cg);
-        int r0 = (block % rowBlocks) * rb;
-        int r1 = Math.min(out, r0 + rb);
-        float[] b;
-        int bOff;
-        if (g.isPointwise()) {
-          b = t.x;
-          bOff = xImage + c0 * plane;
-        } else {
-          if (q != made) {
-            // im2col writes channel c at row c·kk of its output: shift the origin back so
-            // that channel c0 lands on row 0 of this thread's buffer
-            Im2col.im2col(col, -c0 * kk * plane, plane, t.x, xImage, g, c0, c1);
-            made = q;
-          }
-          b = col;
-          bOff = 0;
-        }
-        int dyRows = t.yOff + (n * out + r0) * plane;
-        // dw[r0:r1, c0·kk : c1·kk] += dy[n][r0:r1] (rows, P) · colᵀ (P, (c1 - c0)·kk)
-        gemm.sgemm(false, true, r1 - r0, (c1 - c0) * kk, plane, 1f, t.y, dyRows, plane, b,
-            bOff, plane, 1f, t.w, t.wOff + r0 * k + c0 * kk, k);
-        if (q == 0 && t.bias != null) {
-          // db[r0:r1] += Σ_P dy[n][r0:r1]
-          reductions.addChannelSums(t.bias, t.biasOff + r0, t.y, dyRows, 1, r1 - r0, plane);
-        }
+      float[] b = t.x;
+      int bOff = xImage;
+      if (!g.isPointwise()) {
+        Im2col.im2col(col, 0, plane, t.x, xImage, g, 0, g.inChannels());
+        b = col;
+        bOff = 0;
+      }
+      int dyImage = t.yOff + n * out * plane;
+      // partial (out, k) (+)= dy[n] (out, P) · colᵀ (P, k); the part's first image sets it
+      gemm.sgemm(false, true, out, k, plane, 1f, t.y, dyImage, plane, b, bOff, plane,
+          n == first ? 0f : 1f, t.partial, at, k);
+      if (t.bias != null) {
+        reductions.addChannelSums(t.partial, at + g.weightSize(), t.y, dyImage, 1, out, plane);
       }
     }
   }
@@ -246,7 +234,9 @@ public final class Im2colConv implements ConvKernels {
     int wOff;
     float[] bias;
     int biasOff;
-    // FORWARD, BACKWARD_DATA: images per tile
+    /** WEIGHTS: the parts' partial sums. */
+    float[] partial;
+    // FORWARD, BACKWARD_DATA: images per tile; WEIGHTS: images per part
     int first;
 
     Task(Im2colConv conv) {
@@ -260,7 +250,7 @@ public final class Im2colConv implements ConvKernels {
     }
 
     void clear() {
-      y = x = w = bias = null;
+      y = x = w = bias = partial = null;
       g = null;
     }
 
@@ -279,7 +269,11 @@ public final class Im2colConv implements ConvKernels {
             conv.backwardDataTile(this, n, Math.min(first, g.batch() - n));
           }
         }
-        case WEIGHTS -> conv.weightBlocks(this, start, end);
+        case WEIGHTS -> {
+          for (int part = start; part < end; part++) {
+            conv.weightPart(this, part);
+          }
+        }
       }
     }
   }

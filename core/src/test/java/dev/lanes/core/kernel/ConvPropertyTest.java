@@ -134,14 +134,20 @@ class ConvPropertyTest {
     Conv2dGeometry g = new Conv2dGeometry(7, 3, 16, 16, 4, 3, 3, 1, 1, 1, 1, 1, 1);
     assertEquals(4, Im2colConv.tileImages(g));
     resultsRepeatBitForBitAndAgreeAcrossThreadCounts(g);
-    // backwardWeights' blocks of dw: 3 groups of 16 channels, the last one short
-    Conv2dGeometry groups = new Conv2dGeometry(3, 40, 9, 9, 12, 3, 3, 1, 1, 1, 1, 1, 1);
-    assertEquals(3, Im2colConv.groups(groups));
-    resultsRepeatBitForBitAndAgreeAcrossThreadCounts(groups);
-    // one input channel (a first layer): 2 blocks of rows, 18 and 17; then a 1x1
-    Conv2dGeometry rows = new Conv2dGeometry(3, 1, 12, 12, 35, 3, 3, 1, 1, 1, 1, 1, 1);
-    assertEquals(2, Im2colConv.rowBlocks(rows));
-    resultsRepeatBitForBitAndAgreeAcrossThreadCounts(rows);
+    // backwardWeights' parts of the batch: 11 images go 2 to a part, the last part short
+    Conv2dGeometry parts = new Conv2dGeometry(11, 5, 9, 9, 12, 3, 3, 1, 1, 1, 1, 1, 1);
+    assertEquals(2, Im2colConv.imagesPerPart(parts));
+    assertEquals(6, Im2colConv.weightParts(parts));
+    resultsRepeatBitForBitAndAgreeAcrossThreadCounts(parts);
+    // weights too large for more than one partial sum: one part, whose products split
+    Conv2dGeometry large = new Conv2dGeometry(2, 256, 4, 4, 2048, 3, 3, 1, 1, 1, 1, 1, 1);
+    assertEquals(1, Im2colConv.weightParts(large));
+    // one image is one part too: its product (64 x 288 x 144) splits its own columns
+    resultsRepeatBitForBitAndAgreeAcrossThreadCounts(
+        new Conv2dGeometry(1, 32, 12, 12, 64, 3, 3, 1, 1, 1, 1, 1, 1));
+    // one input channel (a first layer), then a 1x1
+    resultsRepeatBitForBitAndAgreeAcrossThreadCounts(
+        new Conv2dGeometry(3, 1, 12, 12, 35, 3, 3, 1, 1, 1, 1, 1, 1));
     resultsRepeatBitForBitAndAgreeAcrossThreadCounts(
         new Conv2dGeometry(3, 20, 8, 8, 40, 1, 1, 1, 1, 0, 0, 1, 1));
   }

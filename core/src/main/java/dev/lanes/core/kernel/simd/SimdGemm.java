@@ -308,12 +308,23 @@ final class SimdGemm implements GemmKernel {
             }
           }
         } else {
-          // op(B)[p][j] = b[j·ldb + p]: a transpose, done TRANSPOSE_STEPS steps of k at a time
-          // so that the panel rows being written (TRANSPOSE_STEPS·NR floats) and the NR short
-          // runs of B being read stay in L1; column by column over all kc steps, each store
-          // went to another cache line of a panel as large as L1 (NT was 21% slower than NN)
+          // op(B)[p][j] = b[j·ldb + p]: a transpose. A full panel with 8 lanes goes 8x8
+          // blocks at a time in registers (the two halves of its 16 columns in turn): the
+          // scalar loop below took 4-5 cycles an element, and a convolution's weight gradient
+          // (dy·colᵀ) spent a quarter of its time in it. The rest goes TRANSPOSE_STEPS steps
+          // of k at a time so that the panel rows being written (TRANSPOSE_STEPS·NR floats)
+          // and the NR short runs of B being read stay in L1; column by column over all kc
+          // steps, each store went to another cache line of a panel as large as L1 (NT was
+          // 21% slower than NN)
           int rows = bOff + j0 * ldb + pc;
-          for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_STEPS) {
+          int p0 = 0;
+          if (nr == NR && Transpose8.AVAILABLE) {
+            for (; p0 + 8 <= kc; p0 += 8) {
+              Transpose8.block(b, rows + p0, ldb, pb, dst + p0 * NR, NR);
+              Transpose8.block(b, rows + L * ldb + p0, ldb, pb, dst + p0 * NR + L, NR);
+            }
+          }
+          for (; p0 < kc; p0 += TRANSPOSE_STEPS) {
             int pe = Math.min(kc, p0 + TRANSPOSE_STEPS);
             for (int j = 0; j < nr; j++) {
               int src = rows + j * ldb;
