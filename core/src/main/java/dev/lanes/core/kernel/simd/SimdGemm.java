@@ -38,7 +38,8 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Threads: when C has at least two NR-wide column panels per thread, each block of k
  * first packs the whole of op(A)[:, pc:+kc] once, its panels split over the threads, and then
- * the threads take chunks of {@link #CHUNK_PANELS} column panels as they come free, each chunk
+ * the threads take chunks of column panels (about two per thread, of {@link #MIN_CHUNK_PANELS}
+ * to {@link #MAX_CHUNK_PANELS} panels) as they come free, each chunk
  * packing its own columns of op(B) and multiplying every row of C by them: two hand-offs per
  * block of k, A packed once rather than once per thread, and a thread held up by another
  * process leaves its remaining chunks to the other rather than holding up the call (before,
@@ -83,11 +84,20 @@ final class SimdGemm implements GemmKernel {
   /** Threads take column panels (see the class comment); -Dtune.rowSplit=true to compare. */
   static final boolean COLUMN_SPLIT = !Boolean.getBoolean("tune.rowSplit");
   /**
-   * Column panels per chunk of the column split: 64 columns, whose packed B (128 KiB) stays in
-   * L2 beside a block of A; an n = 512 product makes 8 chunks for 2 threads to share. Chunks
-   * of 8 panels measured 5% slower at n = 1024 (2 threads, 16.4-16.9 ms against 17.7-17.8).
+   * The fewest column panels per chunk of the column split (64 columns): below that, streaming
+   * the shared packed A once per chunk costs more than the balance gained.
    */
-  static final int CHUNK_PANELS = Integer.getInteger("tune.chunkPanels", 4);
+  static final int MIN_CHUNK_PANELS = 4;
+  /**
+   * The most column panels per chunk (256 columns). A chunk walks down every row of C over
+   * its columns, a strip ldc floats apart from row to row; strips of 64 columns made two
+   * threads slower than one in some JVMs (n = 1024: 21-34 ms against 17.7-20.8 with 256;
+   * n = 2048: 250 ms against 138-167, one thread 290), strips of 128 at n = 2048 too (258 ms):
+   * which runs suffered, and how much, changed from JVM to JVM, as cache-set conflicts between
+   * C's rows depend on where the OS put its pages. At n = 512, 4, 8 or 16 panels measured
+   * alike (medians of five JVMs, 2.51-2.53 ms).
+   */
+  static final int MAX_CHUNK_PANELS = Integer.getInteger("tune.chunkPanels", 16);
   /** From this m·n·k on the blocked path splits its rows over the shared pool. */
   static final long PARALLEL = 96L * 96 * 96;
 
@@ -225,7 +235,10 @@ final class SimdGemm implements GemmKernel {
       if (sharedA.length < rowPanels * MR * KC) {
         sharedA = new float[rowPanels * MR * KC];
       }
-      int chunk = Math.max(1, Math.min(CHUNK_PANELS, colPanels / Parallel.threads()));
+      // about two chunks per thread, so that a thread held up leaves work to the others
+      int chunk = Math.max(1, Math.min(colPanels / Parallel.threads(),
+          Math.min(MAX_CHUNK_PANELS, Math.max(MIN_CHUNK_PANELS,
+              colPanels / (2 * Parallel.threads())))));
       for (pc = 0; pc < k; pc += KC) {
         kc = Math.min(KC, k - pc);
         blockBeta = pc == 0 ? beta : 1f;
