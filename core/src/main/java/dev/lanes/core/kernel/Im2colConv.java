@@ -152,7 +152,7 @@ public final class Im2colConv implements ConvKernels {
     long partSize = (long) g.weightSize() + g.outChannels();
     int parts = (int) Math.max(1, Math.min(Math.min(g.batch(), MAX_PARTS),
         PARTIAL_FLOATS / partSize));
-    return (g.batch() + parts - 1) / parts;
+    return Math.max(1, (g.batch() + parts - 1) / parts); // 1 for an empty batch: no parts
   }
 
   /** Parts of backwardWeights: the batch in runs of imagesPerPart images, the last shorter. */

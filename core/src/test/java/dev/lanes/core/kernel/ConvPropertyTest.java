@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * im2col + SIMD GEMM against the direct seven-loop convolution, for all three passes, on random
- * geometries (batch 1..4, channels 1..9, sizes 1..17, kernels 1..5, strides 1..3, padding 0..2,
+ * geometries (batch 1..12, channels 1..9, sizes 1..17, kernels 1..5, strides 1..3, padding 0..2,
  * dilation 1..2, kernels larger than the unpadded input included).
  *
  * <p>Tolerance: each result is a sum of T products; any float summation order is within
@@ -30,7 +30,8 @@ class ConvPropertyTest {
     int pw = c.intIn("padW", 0, 2);
     int minH = Math.max(1, dh * (kh - 1) + 1 - 2 * ph);
     int minW = Math.max(1, dw * (kw - 1) + 1 - 2 * pw);
-    return new Conv2dGeometry(c.size("batch", 1, 4), c.size("inChannels", 1, 9),
+    // batches past 8 put several images in a part of the weight gradient
+    return new Conv2dGeometry(c.size("batch", 1, 12, 1, 9, 12), c.size("inChannels", 1, 9),
         c.size("height", minH, 17), c.size("width", minW, 17), c.size("outChannels", 1, 9),
         kh, kw, c.intIn("strideH", 1, 3), c.intIn("strideW", 1, 3), ph, pw, dh, dw);
   }
@@ -145,6 +146,20 @@ class ConvPropertyTest {
     // one image is one part too: its product (64 x 288 x 144) splits its own columns
     resultsRepeatBitForBitAndAgreeAcrossThreadCounts(
         new Conv2dGeometry(1, 32, 12, 12, 64, 3, 3, 1, 1, 1, 1, 1, 1));
+    // an empty batch has no parts and leaves dw and db as they were
+    Conv2dGeometry empty = parts.withBatch(0);
+    assertEquals(0, Im2colConv.weightParts(empty));
+    float[] dw = new float[empty.weightSize()];
+    float[] db = new float[empty.outChannels()];
+    java.util.Arrays.fill(dw, 0.5f);
+    java.util.Arrays.fill(db, -2f);
+    SIMD.conv().backwardWeights(dw, 0, db, 0, new float[0], 0, new float[0], 0, empty);
+    for (float v : dw) {
+      assertEquals(0.5f, v);
+    }
+    for (float v : db) {
+      assertEquals(-2f, v);
+    }
     // one input channel (a first layer), then a 1x1
     resultsRepeatBitForBitAndAgreeAcrossThreadCounts(
         new Conv2dGeometry(3, 1, 12, 12, 35, 3, 3, 1, 1, 1, 1, 1, 1));
