@@ -84,8 +84,8 @@ final class SimdGemm implements GemmKernel {
   /** Threads take column panels (see the class comment); -Dtune.rowSplit=true to compare. */
   static final boolean COLUMN_SPLIT = !Boolean.getBoolean("tune.rowSplit");
   /**
-   * The fewest column panels per chunk of the column split (64 columns): below that, streaming
-   * the shared packed A once per chunk costs more than the balance gained.
+   * The fewest column panels per chunk of the column split (64 columns): every chunk reads the
+   * whole shared packed A once, so narrower chunks would read it more often for little balance.
    */
   static final int MIN_CHUNK_PANELS = 4;
   /**
