@@ -39,8 +39,7 @@ import dev.lanes.core.parallel.RangeBody;
  * as they come free, and then adds the partials into dw and db in part order: every sum has the
  * same terms in the same order for any thread count, and each image's dy is packed once. (It
  * used to give each thread fixed blocks of dw's columns over all images: every thread then
- * packed every image's dy, and the thread holding the first block also summed the bias, so
- * two threads ran it only 1.5x faster than one on lenet2.)
+ * packed every image's dy, and the thread holding the first block also summed the bias.)
  */
 public final class Im2colConv implements ConvKernels {
   /** The widest tile, in columns: lenet2's 14x14 outputs go 4 images to a tile. */

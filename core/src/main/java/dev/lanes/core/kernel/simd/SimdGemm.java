@@ -90,12 +90,12 @@ final class SimdGemm implements GemmKernel {
   static final int MIN_CHUNK_PANELS = 4;
   /**
    * The most column panels per chunk (256 columns). A chunk walks down every row of C over
-   * its columns, a strip ldc floats apart from row to row; strips of 64 columns made two
-   * threads slower than one in some JVMs (n = 1024: 21-34 ms against 17.7-20.8 with 256;
-   * n = 2048: 250 ms against 138-167, one thread 290), strips of 128 at n = 2048 too (258 ms):
-   * which runs suffered, and how much, changed from JVM to JVM, as cache-set conflicts between
-   * C's rows depend on where the OS put its pages. At n = 512, 4, 8 or 16 panels measured
-   * alike (medians of five JVMs, 2.51-2.53 ms).
+   * its columns, a strip ldc floats apart from row to row. With strips of 64 columns two
+   * threads were no faster than one in every JMH fork at n = 2048 and in some at n = 1024
+   * (README, sgemm section); with 256 the slow forks became rare, though one of four at
+   * n = 2048 still had it. Which forks suffer changes from JVM to JVM (probably cache-set
+   * conflicts between C's rows, which depend on where the OS put its pages). At n = 512, 4,
+   * 8 or 16 panels measured alike in probe loops (medians of five JVMs, 2.51-2.53 ms).
    */
   static final int MAX_CHUNK_PANELS = Integer.getInteger("tune.chunkPanels", 16);
   /** From this m·n·k on the blocked path splits its rows over the shared pool. */
@@ -322,13 +322,13 @@ final class SimdGemm implements GemmKernel {
           }
         } else {
           // op(B)[p][j] = b[j·ldb + p]: a transpose. A full panel with 8 lanes goes 8x8
-          // blocks at a time in registers (the two halves of its 16 columns in turn): the
-          // scalar loop below took 4-5 cycles an element, and a convolution's weight gradient
-          // (dy·colᵀ) spent a quarter of its time in it. The rest goes TRANSPOSE_STEPS steps
-          // of k at a time so that the panel rows being written (TRANSPOSE_STEPS·NR floats)
-          // and the NR short runs of B being read stay in L1; column by column over all kc
-          // steps, each store went to another cache line of a panel as large as L1 (NT was
-          // 21% slower than NN)
+          // blocks at a time in registers (the two halves of its 16 columns in turn): a JFR
+          // profile put a quarter of a convolution's weight gradient (dy·colᵀ) in the scalar
+          // loop below, and NT at n = 1024 went from 12% to 4% slower than NN (README,
+          // sgemm section). The rest goes TRANSPOSE_STEPS steps of k at a time so that the
+          // panel rows being written (TRANSPOSE_STEPS·NR floats) and the NR short runs of B
+          // being read stay in L1; column by column over all kc steps, each store went to
+          // another cache line of a panel as large as L1 (NT was 21% slower than NN)
           int rows = bOff + j0 * ldb + pc;
           int p0 = 0;
           if (nr == NR && Transpose8.AVAILABLE) {
