@@ -2,6 +2,7 @@ package dev.lanes.bench;
 
 import dev.lanes.core.kernel.Conv2dGeometry;
 import dev.lanes.core.kernel.ConvKernels;
+import dev.lanes.core.kernel.Im2colConv;
 import dev.lanes.core.kernel.KernelProvider;
 import dev.lanes.core.parallel.Parallel;
 import java.util.SplittableRandom;
@@ -19,9 +20,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Convolution: im2col + SIMD GEMM ({@code lanes}) against the direct seven-loop reference
- * ({@code naive}), forward alone and forward + backwardData + backwardWeights. Effective
- * GFLOP/s = 2·N·Cout·Cin·kh·kw·Hout·Wout per pass (×3 for forwardBackward) / time.
+ * Convolution: the SIMD provider's ({@code lanes}: Winograd F(2x2, 3x3) for the forward and
+ * input-gradient passes of 3x3 stride-1 layers with 8 or more channels in and out, im2col +
+ * SIMD GEMM for the rest) against im2col + SIMD GEMM for every pass ({@code im2col}) and the
+ * direct seven-loop reference ({@code naive}), forward alone and forward + backwardData +
+ * backwardWeights. Effective GFLOP/s = 2·N·Cout·Cin·kh·kw·Hout·Wout per pass (×3 for
+ * forwardBackward) / time, whatever the algorithm.
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -jar bench/target/benchmarks.jar ConvBench -p impl=lanes
@@ -36,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Thread)
 public class ConvBench {
-  @Param({"lanes", "naive"})
+  @Param({"lanes", "im2col", "naive"})
   public String impl;
 
   @Param({"lenet1", "lenet2", "mid", "pointwise"})
@@ -70,7 +74,13 @@ public class ConvBench {
   @Setup
   public void setUp() {
     Parallel.setThreads(threads);
-    conv = (impl.equals("lanes") ? KernelProvider.simd() : KernelProvider.scalar()).conv();
+    KernelProvider simd = KernelProvider.simd();
+    conv = switch (impl) {
+      case "lanes" -> simd.conv();
+      case "im2col" -> new Im2colConv(simd.gemm(), simd.elementwise(), simd.reductions());
+      case "naive" -> KernelProvider.scalar().conv();
+      default -> throw new IllegalArgumentException("unknown impl " + impl);
+    };
     g = geometry(shape);
     SplittableRandom random = new SplittableRandom(11);
     x = randoms(random, g.inputSize());

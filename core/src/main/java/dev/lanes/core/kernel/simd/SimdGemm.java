@@ -418,7 +418,7 @@ final class SimdGemm implements GemmKernel {
    * reading kc steps of MR values of A and NR values of B. The 12 accumulators are locals, so
    * C2 keeps them in registers.
    */
-  private static void kernel(int kc, float[] pa, int aAt, float[] pb, int bAt,
+  static void kernel(int kc, float[] pa, int aAt, float[] pb, int bAt,
       float[] c, int cAt, int ldc, float alpha, float beta, int mr, int nr, float[] tile) {
     FloatVector c00 = FloatVector.zero(F);
     FloatVector c01 = c00;

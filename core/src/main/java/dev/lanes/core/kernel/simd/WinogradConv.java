@@ -1,0 +1,556 @@
+package dev.lanes.core.kernel.simd;
+
+import static dev.lanes.core.kernel.simd.FloatSpecies.F;
+import static dev.lanes.core.kernel.simd.FloatSpecies.L;
+import static dev.lanes.core.kernel.simd.SimdGemm.MR;
+import static dev.lanes.core.kernel.simd.SimdGemm.NR;
+
+import dev.lanes.core.kernel.Conv2dGeometry;
+import dev.lanes.core.kernel.ConvKernels;
+import dev.lanes.core.parallel.Parallel;
+import dev.lanes.core.parallel.RangeBody;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * 3x3 convolution with stride 1 by Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray,
+ * "Fast Algorithms for Convolutional Neural Networks", 2016), forward and input gradient. Each
+ * 2x2 block of outputs is {@code Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A} from the 4x4 input patch d
+ * that covers it, with
+ * <pre>
+ *   Bᵀ = | 1  0 -1  0 |    G = | 1    0    0   |    Aᵀ = | 1  1  1  0 |
+ *        | 0  1  1  0 |        | 1/2  1/2  1/2 |         | 0  1 -1 -1 |
+ *        | 0 -1  1  0 |        | 1/2 -1/2  1/2 |
+ *        | 0  1  0 -1 |        | 0    0    1   |
+ * </pre>
+ * Summed over the input channels, the 16 elementwise products are 16 matrix products, one per
+ * position ξ of the 4x4 transformed tile: {@code M[ξ] (out, T) = U[ξ] (out, C) · V[ξ] (C, T)}
+ * over T tiles: 16 multiplies per 2x2 outputs where the direct sum (and im2col) does 36.
+ *
+ * <p>The products run sgemm's micro-kernel on operands that the transforms write already
+ * packed (U in MR-tall panels once per call, V in NR-wide panels of tiles), so there is no
+ * packing pass and no per-product overhead: through {@code Gemm.sgemm} each of these small
+ * products (64 x 256 x 32 for LeNet's second layer) cost as much in set-up and repacking as
+ * the transforms saved, and the whole ran no faster than im2col.
+ *
+ * <p>The input gradient is the same computation: dx is dy convolved with the weights turned by
+ * 180 degrees with in and out channels swapped, dy padded by {@code 2 - pad} (so padding up to
+ * 2 applies). The weight gradient, and geometries not taken here (see {@link #applies}), go to
+ * the fallback.
+ *
+ * <p>Accuracy: the transforms add, subtract and halve, so an output carries a few roundings
+ * more than the direct sum; {@code WinogradConvTest} bounds it against the reference.
+ *
+ * <p>Work is in groups of {@link #GROUP_TILES} consecutive tiles (across images), fixed by the
+ * geometry; per thread one group's packed V (16·C·T floats), products M (16·out·T, out
+ * rounded up to MR) and the padded input plane live in buffers that grow once: for 64
+ * channels in and out, 0.5 MiB. Whole groups go to whichever thread is free; every output
+ * comes from the same operations for any thread count.
+ */
+final class WinogradConv implements ConvKernels {
+  /** Tiles per group: a multiple of NR, small enough that V and M stay in the L2. */
+  static final int GROUP_TILES = 4 * NR;
+  /** The fewest channels in and out for which the transforms pay off. */
+  static final int MIN_CHANNELS = 8;
+  /** Positions of a transformed tile. */
+  private static final int XI = 16;
+  /** A tile's flags: its right column, its lower row of outputs lie inside the plane. */
+  private static final int RIGHT = 1;
+  private static final int BELOW = 2;
+
+  private final ConvKernels fallback;
+  private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
+  private final ThreadLocal<Pass> passes = ThreadLocal.withInitial(() -> new Pass(this));
+
+  WinogradConv(ConvKernels fallback) {
+    this.fallback = fallback;
+  }
+
+  /** Whether forward and backwardData of this geometry run here rather than the fallback. */
+  static boolean applies(Conv2dGeometry g) {
+    return g.kernelH() == 3 && g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1
+        && g.dilationH() == 1 && g.dilationW() == 1 && g.padH() <= 2 && g.padW() <= 2
+        && g.inChannels() >= MIN_CHANNELS && g.outChannels() >= MIN_CHANNELS;
+  }
+
+  @Override
+  public void forward(float[] y, int yOff, float[] x, int xOff, float[] w, int wOff,
+      float[] bias, int biasOff, Conv2dGeometry g) {
+    if (!applies(g)) {
+      fallback.forward(y, yOff, x, xOff, w, wOff, bias, biasOff, g);
+      return;
+    }
+    Pass p = passes.get().set(g.batch(), g.inChannels(), g.height(), g.width(),
+        g.outChannels(), g.outHeight(), g.outWidth(), g.padH(), g.padW());
+    Buffers own = buffers.get();
+    p.u = own.weights = grow(own.weights, XI * p.outRows * p.inC);
+    transformWeights(p, w, wOff, false);
+    p.in = x;
+    p.inOff = xOff;
+    p.out = y;
+    p.outOff = yOff;
+    p.bias = bias;
+    p.biasOff = biasOff;
+    run(p);
+  }
+
+  @Override
+  public void backwardData(float[] dx, int dxOff, float[] dy, int dyOff, float[] w, int wOff,
+      Conv2dGeometry g) {
+    if (!applies(g)) {
+      fallback.backwardData(dx, dxOff, dy, dyOff, w, wOff, g);
+      return;
+    }
+    // dy (N, out, outH, outW) convolved with w turned and transposed (C, out, 3, 3), padded by
+    // 2 - pad, is dx (N, C, H, W)
+    Pass p = passes.get().set(g.batch(), g.outChannels(), g.outHeight(), g.outWidth(),
+        g.inChannels(), g.height(), g.width(), 2 - g.padH(), 2 - g.padW());
+    Buffers own = buffers.get();
+    p.u = own.weights = grow(own.weights, XI * p.outRows * p.inC);
+    transformWeights(p, w, wOff, true);
+    p.in = dy;
+    p.inOff = dyOff;
+    p.out = dx;
+    p.outOff = dxOff;
+    run(p);
+  }
+
+  @Override
+  public void backwardWeights(float[] dw, int dwOff, float[] dBias, int dBiasOff, float[] dy,
+      int dyOff, float[] x, int xOff, Conv2dGeometry g) {
+    fallback.backwardWeights(dw, dwOff, dBias, dBiasOff, dy, dyOff, x, xOff, g);
+  }
+
+  private static float[] grow(float[] a, int n) {
+    return a.length >= n ? a : new float[n];
+  }
+
+  private static int[] grow(int[] a, int n) {
+    return a.length >= n ? a : new int[n];
+  }
+
+  private void run(Pass p) {
+    try {
+      if (Parallel.threads() > 1 && p.groups >= Parallel.threads()) {
+        Parallel.parallelForDynamic(p.groups, 1, p);
+      } else {
+        p.run(0, p.groups);
+      }
+    } finally {
+      p.clear();
+    }
+  }
+
+  /**
+   * U = G g Gᵀ for every pair of output o and input c of the pass, packed as the micro-kernel
+   * reads A: {@code u[((ξ·panels + o / MR)·C + c)·MR + o % MR]}, rows past the last output zero.
+   * {@code turned}: g is w's kernel for (c, o) turned by 180 degrees, w (C', out', 3, 3) with the
+   * pass's outputs as w's inputs (the input gradient); else g is w (out, C, 3, 3) as it is.
+   */
+  private static void transformWeights(Pass p, float[] w, int wOff, boolean turned) {
+    int panels = p.outRows / MR;
+    int xiStride = panels * p.inC * MR;
+    Arrays.fill(p.u, 0, XI * xiStride, 0f);
+    for (int o = 0; o < p.outC; o++) {
+      for (int c = 0; c < p.inC; c++) {
+        // forward: w[o][c]; turned: w[c][o] read backwards, g[r][s] = w[c][o][2 - r][2 - s]
+        int src = wOff + (turned ? c * p.outC + o : o * p.inC + c) * 9;
+        float g00 = w[src + (turned ? 8 : 0)];
+        float g01 = w[src + (turned ? 7 : 1)];
+        float g02 = w[src + (turned ? 6 : 2)];
+        float g10 = w[src + (turned ? 5 : 3)];
+        float g11 = w[src + 4];
+        float g12 = w[src + (turned ? 3 : 5)];
+        float g20 = w[src + (turned ? 2 : 6)];
+        float g21 = w[src + (turned ? 1 : 7)];
+        float g22 = w[src + (turned ? 0 : 8)];
+        // G g (4x3)
+        float a00 = g00;
+        float a01 = g01;
+        float a02 = g02;
+        float a10 = 0.5f * (g00 + g10 + g20);
+        float a11 = 0.5f * (g01 + g11 + g21);
+        float a12 = 0.5f * (g02 + g12 + g22);
+        float a20 = 0.5f * (g00 - g10 + g20);
+        float a21 = 0.5f * (g01 - g11 + g21);
+        float a22 = 0.5f * (g02 - g12 + g22);
+        float a30 = g20;
+        float a31 = g21;
+        float a32 = g22;
+        // (G g) Gᵀ, row r to positions ξ = 4r .. 4r + 3
+        int at = (o / MR * p.inC + c) * MR + o % MR;
+        at = storeRow(p.u, at, xiStride, a00, a01, a02);
+        at = storeRow(p.u, at, xiStride, a10, a11, a12);
+        at = storeRow(p.u, at, xiStride, a20, a21, a22);
+        storeRow(p.u, at, xiStride, a30, a31, a32);
+      }
+    }
+  }
+
+  /** A row (b0, b1, b2) of G g times Gᵀ: four values, {@code stride} apart from u[at]. */
+  private static int storeRow(float[] u, int at, int stride, float b0, float b1, float b2) {
+    u[at] = b0;
+    u[at + stride] = 0.5f * (b0 + b1 + b2);
+    u[at + 2 * stride] = 0.5f * (b0 - b1 + b2);
+    u[at + 3 * stride] = b2;
+    return at + 4 * stride;
+  }
+
+  /** One group of tiles: transform its input, 16 products, transform back into the output. */
+  private void group(Pass p, int group) {
+    Buffers own = buffers.get();
+    int first = group * GROUP_TILES;
+    int count = Math.min(GROUP_TILES, p.tiles - first);
+    int firstImage = first / p.tilesPerImage;
+    int images = (first + count - 1) / p.tilesPerImage - firstImage + 1;
+    int paddedPlane = p.paddedH * p.paddedW;
+    own.planes = grow(own.planes, images * paddedPlane);
+    own.packedV = grow(own.packedV, XI * p.inC * GROUP_TILES);
+    own.products = grow(own.products, XI * p.outRows * GROUP_TILES);
+    own.tileAt = grow(own.tileAt, 3 * GROUP_TILES);
+    locateTiles(p, first, count, firstImage, own.tileAt);
+    transformInput(p, first, firstImage, images, count, own);
+    multiply(p, own);
+    transformOutput(p, count, own);
+  }
+
+  /**
+   * For each tile t of the group: tileAt[t], where its 4x4 patch starts in the group's padded
+   * planes (image, row 2i, column 2j); tileAt[GROUP_TILES + t], where its 2x2 outputs start in
+   * the output's channel 0 (image, row 2i, column 2j); and tileAt[2·GROUP_TILES + t], which of
+   * them lie inside the output plane: {@link #RIGHT} and {@link #BELOW} (the last column or row
+   * of tiles pokes out of an odd-sized plane).
+   */
+  private static void locateTiles(Pass p, int first, int count, int firstImage, int[] tileAt) {
+    int paddedPlane = p.paddedH * p.paddedW;
+    for (int t = 0; t < count; t++) {
+      int tile = first + t;
+      int n = tile / p.tilesPerImage;
+      int i = tile % p.tilesPerImage / p.tilesW;
+      int j = tile % p.tilesW;
+      tileAt[t] = (n - firstImage) * paddedPlane + 2 * i * p.paddedW + 2 * j;
+      tileAt[GROUP_TILES + t] = n * p.outC * p.outH * p.outW + 2 * i * p.outW + 2 * j;
+      tileAt[2 * GROUP_TILES + t] = (2 * j + 1 < p.outW ? RIGHT : 0)
+          | (2 * i + 1 < p.outH ? BELOW : 0);
+    }
+  }
+
+  /**
+   * {@code V[ξ][c][t] = (Bᵀ d B)[ξ]} for every channel c and tile t of the group, d the tile's
+   * 4x4 patch, packed as the micro-kernel reads B: {@code v[((ξ·panels + t / NR)·C + c)·NR +
+   * t % NR]}, tiles past count zero. Per channel: the group's planes are copied with their
+   * zero border, then each panel's 16 patch values per tile are gathered into a small buffer
+   * (value-major) and transformed NR tiles at a time in vectors.
+   */
+  private static void transformInput(Pass p, int first, int firstImage, int images, int count,
+      Buffers own) {
+    float[] planes = own.planes;
+    float[] v = own.packedV;
+    float[] d = own.patches;
+    int[] tileAt = own.tileAt;
+    int panels = GROUP_TILES / NR;
+    int xiStride = panels * p.inC * NR;
+    int pw = p.paddedW;
+    int paddedPlane = p.paddedH * pw;
+    int inPlane = p.inH * p.inW;
+    // the padded rows the group reads: from its first tile's row in the first image to its
+    // last tile's in the last (a group may hold part of an image, or parts of two)
+    int firstRow = 2 * (first % p.tilesPerImage / p.tilesW);
+    int endRow = 2 * ((first + count - 1) % p.tilesPerImage / p.tilesW) + 4;
+    for (int c = 0; c < p.inC; c++) {
+      for (int i = 0; i < images; i++) {
+        pad(p, p.inOff + ((firstImage + i) * p.inC + c) * inPlane, planes, i * paddedPlane,
+            i == 0 ? firstRow : 0, i == images - 1 ? endRow : p.paddedH);
+      }
+      for (int panel = 0; panel < panels; panel++) {
+        int t0 = panel * NR;
+        int live = Math.max(0, Math.min(NR, count - t0));
+        for (int t = 0; t < live; t++) {
+          int r0 = tileAt[t0 + t];
+          int r1 = r0 + pw;
+          int r2 = r1 + pw;
+          int r3 = r2 + pw;
+          d[t] = planes[r0];
+          d[NR + t] = planes[r0 + 1];
+          d[2 * NR + t] = planes[r0 + 2];
+          d[3 * NR + t] = planes[r0 + 3];
+          d[4 * NR + t] = planes[r1];
+          d[5 * NR + t] = planes[r1 + 1];
+          d[6 * NR + t] = planes[r1 + 2];
+          d[7 * NR + t] = planes[r1 + 3];
+          d[8 * NR + t] = planes[r2];
+          d[9 * NR + t] = planes[r2 + 1];
+          d[10 * NR + t] = planes[r2 + 2];
+          d[11 * NR + t] = planes[r2 + 3];
+          d[12 * NR + t] = planes[r3];
+          d[13 * NR + t] = planes[r3 + 1];
+          d[14 * NR + t] = planes[r3 + 2];
+          d[15 * NR + t] = planes[r3 + 3];
+        }
+        if (live < NR) { // the group's last panel: its missing tiles are zeros
+          for (int k = 0; k < XI; k++) {
+            Arrays.fill(d, k * NR + live, (k + 1) * NR, 0f);
+          }
+        }
+        int at = (panel * p.inC + c) * NR;
+        for (int h = 0; h < NR; h += L) {
+          transformPatches(d, h, v, at + h, xiStride);
+        }
+      }
+    }
+  }
+
+  /**
+   * Bᵀ d B for L tiles at once: d[k·NR + h + l] is value k = 4r + s of tile l's patch; writes
+   * position ξ of tile l to {@code v[at + ξ·stride + l]}.
+   */
+  private static void transformPatches(float[] d, int h, float[] v, int at, int stride) {
+    FloatVector d00 = FloatVector.fromArray(F, d, h);
+    FloatVector d01 = FloatVector.fromArray(F, d, NR + h);
+    FloatVector d02 = FloatVector.fromArray(F, d, 2 * NR + h);
+    FloatVector d03 = FloatVector.fromArray(F, d, 3 * NR + h);
+    FloatVector d10 = FloatVector.fromArray(F, d, 4 * NR + h);
+    FloatVector d11 = FloatVector.fromArray(F, d, 5 * NR + h);
+    FloatVector d12 = FloatVector.fromArray(F, d, 6 * NR + h);
+    FloatVector d13 = FloatVector.fromArray(F, d, 7 * NR + h);
+    FloatVector d20 = FloatVector.fromArray(F, d, 8 * NR + h);
+    FloatVector d21 = FloatVector.fromArray(F, d, 9 * NR + h);
+    FloatVector d22 = FloatVector.fromArray(F, d, 10 * NR + h);
+    FloatVector d23 = FloatVector.fromArray(F, d, 11 * NR + h);
+    FloatVector d30 = FloatVector.fromArray(F, d, 12 * NR + h);
+    FloatVector d31 = FloatVector.fromArray(F, d, 13 * NR + h);
+    FloatVector d32 = FloatVector.fromArray(F, d, 14 * NR + h);
+    FloatVector d33 = FloatVector.fromArray(F, d, 15 * NR + h);
+    // Bᵀ d, row by row: e0 = d0 - d2, e1 = d1 + d2, e2 = d2 - d1, e3 = d1 - d3
+    FloatVector e00 = d00.sub(d20);
+    FloatVector e01 = d01.sub(d21);
+    FloatVector e02 = d02.sub(d22);
+    FloatVector e03 = d03.sub(d23);
+    FloatVector e10 = d10.add(d20);
+    FloatVector e11 = d11.add(d21);
+    FloatVector e12 = d12.add(d22);
+    FloatVector e13 = d13.add(d23);
+    FloatVector e20 = d20.sub(d10);
+    FloatVector e21 = d21.sub(d11);
+    FloatVector e22 = d22.sub(d12);
+    FloatVector e23 = d23.sub(d13);
+    FloatVector e30 = d10.sub(d30);
+    FloatVector e31 = d11.sub(d31);
+    FloatVector e32 = d12.sub(d32);
+    FloatVector e33 = d13.sub(d33);
+    // (Bᵀ d) B, the same combinations of each row's columns, to ξ = 4r + s
+    e00.sub(e02).intoArray(v, at);
+    e01.add(e02).intoArray(v, at + stride);
+    e02.sub(e01).intoArray(v, at + 2 * stride);
+    e01.sub(e03).intoArray(v, at + 3 * stride);
+    e10.sub(e12).intoArray(v, at + 4 * stride);
+    e11.add(e12).intoArray(v, at + 5 * stride);
+    e12.sub(e11).intoArray(v, at + 6 * stride);
+    e11.sub(e13).intoArray(v, at + 7 * stride);
+    e20.sub(e22).intoArray(v, at + 8 * stride);
+    e21.add(e22).intoArray(v, at + 9 * stride);
+    e22.sub(e21).intoArray(v, at + 10 * stride);
+    e21.sub(e23).intoArray(v, at + 11 * stride);
+    e30.sub(e32).intoArray(v, at + 12 * stride);
+    e31.add(e32).intoArray(v, at + 13 * stride);
+    e32.sub(e31).intoArray(v, at + 14 * stride);
+    e31.sub(e33).intoArray(v, at + 15 * stride);
+  }
+
+  /**
+   * Rows [rowStart, rowEnd) of one padded plane (paddedH, paddedW) at planes[at]: the input
+   * plane (inH, inW) at in[from], shifted by (padH, padW), zeros around it.
+   */
+  private static void pad(Pass p, int from, float[] planes, int at, int rowStart, int rowEnd) {
+    int pw = p.paddedW;
+    Arrays.fill(planes, at + rowStart * pw, at + rowEnd * pw, 0f);
+    // padded row r holds input row r - padH, if there is one
+    int start = Math.max(rowStart, p.padH);
+    int end = Math.min(rowEnd, p.inH + p.padH);
+    int cols = Math.min(p.inW, pw - p.padW);
+    for (int r = start; r < end; r++) {
+      System.arraycopy(p.in, from + (r - p.padH) * p.inW, planes, at + r * pw + p.padW, cols);
+    }
+  }
+
+  /** {@code M[ξ] = U[ξ] · V[ξ]}: every MR x NR tile of the 16 products, by sgemm's kernel. */
+  private static void multiply(Pass p, Buffers own) {
+    int panels = GROUP_TILES / NR;
+    int rowPanels = p.outRows / MR;
+    float[] m = own.products;
+    for (int xi = 0; xi < XI; xi++) {
+      int aAt = xi * rowPanels * p.inC * MR;
+      int bAt = xi * panels * p.inC * NR;
+      int cAt = xi * p.outRows * GROUP_TILES;
+      for (int panel = 0; panel < panels; panel++) {
+        for (int row = 0; row < rowPanels; row++) {
+          SimdGemm.kernel(p.inC, p.u, aAt + row * p.inC * MR, own.packedV,
+              bAt + panel * p.inC * NR, m, cAt + row * MR * GROUP_TILES + panel * NR,
+              GROUP_TILES, 1f, 0f, MR, NR, own.tile);
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code Y = Aᵀ m A} (+ bias) for every output channel and tile of the group, m the products
+   * M[ξ][o][t] (16, outRows, GROUP_TILES), L tiles at a time in vectors; each tile's 2x2
+   * outputs that lie inside the output plane are then written one by one.
+   */
+  private static void transformOutput(Pass p, int count, Buffers own) {
+    float[] m = own.products;
+    float[] y = own.outputs;
+    int[] tileAt = own.tileAt;
+    int xiStride = p.outRows * GROUP_TILES;
+    int plane = p.outH * p.outW;
+    for (int o = 0; o < p.outC; o++) {
+      float b = p.bias == null ? 0f : p.bias[p.biasOff + o];
+      int channel = p.outOff + o * plane;
+      for (int t0 = 0; t0 < count; t0 += L) {
+        transformProducts(m, o * GROUP_TILES + t0, xiStride, b, y);
+        int live = Math.min(L, count - t0);
+        for (int l = 0; l < live; l++) {
+          int dst = channel + tileAt[GROUP_TILES + t0 + l];
+          int inside = tileAt[2 * GROUP_TILES + t0 + l];
+          boolean right = (inside & RIGHT) != 0;
+          boolean below = (inside & BELOW) != 0;
+          p.out[dst] = y[l];
+          if (right) {
+            p.out[dst + 1] = y[L + l];
+          }
+          if (below) {
+            p.out[dst + p.outW] = y[2 * L + l];
+            if (right) {
+              p.out[dst + p.outW + 1] = y[3 * L + l];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Aᵀ m A + b for L tiles: m[at + ξ·stride + l] is position ξ of tile l; writes output (a, b)
+   * of tile l to {@code y[(2a + b)·L + l]}.
+   */
+  private static void transformProducts(float[] m, int at, int stride, float bias,
+      float[] y) {
+    FloatVector m00 = FloatVector.fromArray(F, m, at);
+    FloatVector m01 = FloatVector.fromArray(F, m, at + stride);
+    FloatVector m02 = FloatVector.fromArray(F, m, at + 2 * stride);
+    FloatVector m03 = FloatVector.fromArray(F, m, at + 3 * stride);
+    FloatVector m10 = FloatVector.fromArray(F, m, at + 4 * stride);
+    FloatVector m11 = FloatVector.fromArray(F, m, at + 5 * stride);
+    FloatVector m12 = FloatVector.fromArray(F, m, at + 6 * stride);
+    FloatVector m13 = FloatVector.fromArray(F, m, at + 7 * stride);
+    FloatVector m20 = FloatVector.fromArray(F, m, at + 8 * stride);
+    FloatVector m21 = FloatVector.fromArray(F, m, at + 9 * stride);
+    FloatVector m22 = FloatVector.fromArray(F, m, at + 10 * stride);
+    FloatVector m23 = FloatVector.fromArray(F, m, at + 11 * stride);
+    FloatVector m30 = FloatVector.fromArray(F, m, at + 12 * stride);
+    FloatVector m31 = FloatVector.fromArray(F, m, at + 13 * stride);
+    FloatVector m32 = FloatVector.fromArray(F, m, at + 14 * stride);
+    FloatVector m33 = FloatVector.fromArray(F, m, at + 15 * stride);
+    // Aᵀ m: row 0 = m0 + m1 + m2, row 1 = m1 - m2 - m3
+    FloatVector r00 = m00.add(m10).add(m20);
+    FloatVector r01 = m01.add(m11).add(m21);
+    FloatVector r02 = m02.add(m12).add(m22);
+    FloatVector r03 = m03.add(m13).add(m23);
+    FloatVector r10 = m10.sub(m20).sub(m30);
+    FloatVector r11 = m11.sub(m21).sub(m31);
+    FloatVector r12 = m12.sub(m22).sub(m32);
+    FloatVector r13 = m13.sub(m23).sub(m33);
+    // times A, the same combinations of each row's columns, then the bias
+    FloatVector vb = FloatVector.broadcast(F, bias);
+    r00.add(r01).add(r02).add(vb).intoArray(y, 0);
+    r01.sub(r02).sub(r03).add(vb).intoArray(y, L);
+    r10.add(r11).add(r12).add(vb).intoArray(y, 2 * L);
+    r11.sub(r12).sub(r13).add(vb).intoArray(y, 3 * L);
+  }
+
+  /** One thread's buffers, grown once to the largest pass it has run. */
+  private static final class Buffers {
+    float[] weights = new float[0];
+    float[] planes = new float[0];
+    float[] packedV = new float[0];
+    float[] products = new float[0];
+    int[] tileAt = new int[0];
+    /** One panel's patches, value-major: d[k·NR + t]. */
+    final float[] patches = new float[XI * NR];
+    /** L tiles' four outputs: y[(2a + b)·L + l]. */
+    final float[] outputs = new float[4 * L];
+    /** The micro-kernel's edge buffer (unused: every tile here is whole). */
+    final float[] tile = new float[MR * NR];
+  }
+
+  /**
+   * One convolution in Winograd's terms: an input (N, inC, inH, inW) padded by padH, padW into
+   * an output (N, outC, outH, outW), covered by tilesH x tilesW tiles of 2x2 per image, with
+   * the transformed weights u (those of the calling thread). Per thread and reused, so that a
+   * call allocates nothing.
+   */
+  private static final class Pass implements RangeBody {
+    private final WinogradConv conv;
+    int inC;
+    int inH;
+    int inW;
+    int outC;
+    /** outC rounded up to MR: the products' rows. */
+    int outRows;
+    int outH;
+    int outW;
+    int padH;
+    int padW;
+    int tilesW;
+    int tilesPerImage;
+    /** The zero-bordered plane that the tiles cover: (2·tilesH + 2, 2·tilesW + 2). */
+    int paddedH;
+    int paddedW;
+    int tiles;
+    int groups;
+    float[] u;
+    float[] in;
+    int inOff;
+    float[] out;
+    int outOff;
+    float[] bias;
+    int biasOff;
+
+    Pass(WinogradConv conv) {
+      this.conv = conv;
+    }
+
+    Pass set(int batch, int inC, int inH, int inW, int outC, int outH, int outW, int padH,
+        int padW) {
+      this.inC = inC;
+      this.inH = inH;
+      this.inW = inW;
+      this.outC = outC;
+      this.outRows = (outC + MR - 1) / MR * MR;
+      this.outH = outH;
+      this.outW = outW;
+      this.padH = padH;
+      this.padW = padW;
+      int tilesH = (outH + 1) / 2;
+      tilesW = (outW + 1) / 2;
+      tilesPerImage = tilesH * tilesW;
+      paddedH = 2 * tilesH + 2;
+      paddedW = 2 * tilesW + 2;
+      tiles = batch * tilesPerImage;
+      groups = (tiles + GROUP_TILES - 1) / GROUP_TILES;
+      bias = null;
+      return this;
+    }
+
+    void clear() {
+      u = in = out = bias = null;
+    }
+
+    @Override
+    public void run(int start, int end) {
+      for (int group = start; group < end; group++) {
+        conv.group(this, group);
+      }
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package dev.lanes.core.kernel.simd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanes.core.kernel.Conv2dGeometry;
+import dev.lanes.core.kernel.ConvKernels;
+import dev.lanes.core.kernel.KernelProvider;
+import dev.lanes.core.parallel.Parallel;
+import dev.lanes.core.prop.Case;
+import dev.lanes.core.prop.Property;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Winograd's F(2x2, 3x3) (through the SIMD provider, which picks it for these geometries)
+ * against the reference loops, forward and input gradient, on random geometries that it takes:
+ * 8-20 channels (output rows past a multiple of MR), sizes 1-17 with padding 0-2 (odd output
+ * planes, whose last tiles poke out), batches whose tiles fill several groups.
+ *
+ * <p>Two checks. On small integers (x, dy and w in -3..3, bias in -9..9) every value the
+ * algorithm forms is a multiple of 1/4 far below 2²⁴, so float arithmetic is exact and the
+ * result must equal the reference exactly: a wrong index or sign anywhere shows. On random
+ * reals, each result within a bound: (terms + 8)·2⁻²⁴ times the sum of |terms| (from the
+ * reference on |x|, |w|), times 81, the most by which the transforms can magnify magnitudes
+ * (absolute row sums of Bᵀ, G and Aᵀ: 2, 3/2 and 3, on both sides).
+ */
+class WinogradConvTest {
+  private static final ConvKernels SIMD = KernelProvider.simd().conv();
+  private static final ConvKernels SCALAR = KernelProvider.scalar().conv();
+  private static final double EPS = Math.ulp(1f) / 2;
+
+  private static Conv2dGeometry geometry(Case c) {
+    int ph = c.intIn("padH", 0, 2);
+    int pw = c.intIn("padW", 0, 2);
+    return new Conv2dGeometry(c.size("batch", 1, 4), c.size("inChannels", 8, 20, 8, 13),
+        c.size("height", Math.max(1, 3 - 2 * ph), 17), c.size("width", Math.max(1, 3 - 2 * pw),
+            17), c.size("outChannels", 8, 20, 8, 12, 13), 3, 3, 1, 1, ph, pw, 1, 1);
+  }
+
+  private static float[] integers(Case c, String name, int n, int bound) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = c.random().nextInt(-bound, bound + 1);
+    }
+    return a;
+  }
+
+  @Test
+  void exactOnSmallIntegers() {
+    Property.named("Winograd conv is exact on small integers").tries(120).check(c -> {
+      Conv2dGeometry g = geometry(c);
+      c.note("geometry", g);
+      assertTrue(WinogradConv.applies(g));
+      float[] x = integers(c, "x", g.inputSize() + 2, 3);
+      float[] w = integers(c, "w", g.weightSize(), 3);
+      float[] bias = c.bool("bias") ? integers(c, "b", g.outChannels(), 9) : null;
+      float[] dy = integers(c, "dy", g.outputSize() + 1, 3);
+
+      float[] yE = new float[g.outputSize()];
+      float[] yA = c.floats("y garbage", g.outputSize(), -5, 5); // must be overwritten
+      SCALAR.forward(yE, 0, x, 2, w, 0, bias, 0, g);
+      SIMD.forward(yA, 0, x, 2, w, 0, bias, 0, g);
+      assertArrayEquals(yE, yA, "forward");
+
+      float[] dxE = new float[g.inputSize()];
+      float[] dxA = c.floats("dx garbage", g.inputSize(), -5, 5);
+      SCALAR.backwardData(dxE, 0, dy, 1, w, 0, g);
+      SIMD.backwardData(dxA, 0, dy, 1, w, 0, g);
+      assertArrayEquals(dxE, dxA, "backwardData");
+    });
+  }
+
+  @Test
+  void withinTheBoundOnRandomReals() {
+    Property.named("Winograd conv within its bound").tries(60).check(c -> {
+      Conv2dGeometry g = geometry(c);
+      c.note("geometry", g);
+      float[] x = c.floats("x", g.inputSize(), -1, 1);
+      float[] w = c.floats("w", g.weightSize(), -1, 1);
+      float[] bias = c.floats("b", g.outChannels(), -1, 1);
+      float[] dy = c.floats("dy", g.outputSize(), -1, 1);
+
+      float[] yE = new float[g.outputSize()];
+      float[] yA = new float[g.outputSize()];
+      float[] yMag = new float[g.outputSize()];
+      SCALAR.forward(yE, 0, x, 0, w, 0, bias, 0, g);
+      SIMD.forward(yA, 0, x, 0, w, 0, bias, 0, g);
+      SCALAR.forward(yMag, 0, abs(x), 0, abs(w), 0, abs(bias), 0, g);
+      assertWithinBound("forward", yE, yA, yMag, g.patchSize() + 1);
+
+      float[] dxE = new float[g.inputSize()];
+      float[] dxA = new float[g.inputSize()];
+      float[] dxMag = new float[g.inputSize()];
+      SCALAR.backwardData(dxE, 0, dy, 0, w, 0, g);
+      SIMD.backwardData(dxA, 0, dy, 0, w, 0, g);
+      SCALAR.backwardData(dxMag, 0, abs(dy), 0, abs(w), 0, g);
+      assertWithinBound("backwardData", dxE, dxA, dxMag, g.outChannels() * 9);
+    });
+  }
+
+  @Test
+  void takesOnly3x3StrideOneWithEnoughChannels() {
+    assertTrue(WinogradConv.applies(conv(32, 64, 3, 1, 1)));
+    assertTrue(WinogradConv.applies(conv(8, 8, 3, 1, 2)));
+    assertFalse(WinogradConv.applies(conv(7, 64, 3, 1, 1)), "7 channels in");
+    assertFalse(WinogradConv.applies(conv(32, 7, 3, 1, 1)), "7 channels out");
+    assertFalse(WinogradConv.applies(conv(32, 64, 5, 1, 2)), "5x5");
+    assertFalse(WinogradConv.applies(conv(32, 64, 3, 2, 1)), "stride 2");
+    assertFalse(WinogradConv.applies(conv(32, 64, 3, 1, 3)), "padding 3");
+    assertFalse(WinogradConv.applies(
+        new Conv2dGeometry(2, 32, 14, 14, 64, 3, 3, 1, 1, 2, 2, 2, 2)), "dilation 2");
+  }
+
+  private static Conv2dGeometry conv(int in, int out, int k, int stride, int pad) {
+    return new Conv2dGeometry(2, in, 14, 14, out, k, k, stride, stride, pad, pad, 1, 1);
+  }
+
+  @Test
+  void sameBitsForOneAndTwoThreads() {
+    // LeNet's second layer on 5 images: 245 tiles, groups of 4·NR tiles, the last one short
+    Conv2dGeometry g = new Conv2dGeometry(5, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+    SplittableRandom r = new SplittableRandom(7);
+    float[] x = random(r, g.inputSize());
+    float[] w = random(r, g.weightSize());
+    float[] b = random(r, g.outChannels());
+    float[] dy = random(r, g.outputSize());
+    int before = Parallel.threads();
+    float[][] y = new float[3][];
+    float[][] dx = new float[3][];
+    try {
+      for (int threads = 1; threads <= 2; threads++) {
+        Parallel.setThreads(threads);
+        y[threads] = new float[g.outputSize()];
+        SIMD.forward(y[threads], 0, x, 0, w, 0, b, 0, g);
+        dx[threads] = new float[g.inputSize()];
+        SIMD.backwardData(dx[threads], 0, dy, 0, w, 0, g);
+      }
+    } finally {
+      Parallel.setThreads(before);
+    }
+    assertArrayEquals(y[1], y[2], "forward, 1 vs 2 threads");
+    assertArrayEquals(dx[1], dx[2], "backwardData, 1 vs 2 threads");
+  }
+
+  private static float[] random(SplittableRandom r, int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) r.nextDouble(-1, 1);
+    }
+    return a;
+  }
+
+  private static float[] abs(float[] a) {
+    float[] r = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = Math.abs(a[i]);
+    }
+    return r;
+  }
+
+  /** Each element within (terms + 8)·2⁻²⁴·81·magnitude[i] (+ a floor for exact zeros). */
+  private static void assertWithinBound(String what, float[] expected, float[] actual,
+      float[] magnitude, int terms) {
+    for (int i = 0; i < expected.length; i++) {
+      double tol = (terms + 8) * EPS * 81 * magnitude[i] + 1e-30;
+      if (Math.abs((double) expected[i] - actual[i]) > tol) {
+        throw new AssertionError(what + "[" + i + "]: expected " + expected[i] + " but got "
+            + actual[i] + " (bound " + tol + ")");
+      }
+    }
+  }
+}
