@@ -7,6 +7,7 @@ import static dev.lanes.core.kernel.simd.SimdGemm.NR;
 
 import dev.lanes.core.kernel.Conv2dGeometry;
 import dev.lanes.core.kernel.ConvKernels;
+import dev.lanes.core.kernel.ReductionKernels;
 import dev.lanes.core.parallel.Parallel;
 import dev.lanes.core.parallel.RangeBody;
 import java.util.Arrays;
@@ -54,16 +55,23 @@ final class WinogradConv implements ConvKernels {
   static final int MIN_CHANNELS = 8;
   /** Positions of a transformed tile. */
   private static final int XI = 16;
+  /** The weight gradient's most parts, and the most floats their partial sums may take. */
+  static final int MAX_PARTS = 8;
+  static final int PARTIAL_FLOATS = 1 << 22;
+  /** The most floats of transformed x and dy a thread holds at a time (8 MiB). */
+  static final int CHUNK_FLOATS = 1 << 21;
   /** A tile's flags: its right column, its lower row of outputs lie inside the plane. */
   private static final int RIGHT = 1;
   private static final int BELOW = 2;
 
   private final ConvKernels fallback;
+  private final ReductionKernels reductions;
   private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
   private final ThreadLocal<Pass> passes = ThreadLocal.withInitial(() -> new Pass(this));
 
-  WinogradConv(ConvKernels fallback) {
+  WinogradConv(ConvKernels fallback, ReductionKernels reductions) {
     this.fallback = fallback;
+    this.reductions = reductions;
   }
 
   /** Whether forward and backwardData of this geometry run here rather than the fallback. */
@@ -115,10 +123,289 @@ final class WinogradConv implements ConvKernels {
     run(p);
   }
 
+  /**
+   * The weight gradient by F(3x3, 2x2), the same transforms in other roles: each tile adds to
+   * dw[o][c] the correlation of its 4x4 input patch d with its 2x2 block g of dy, {@code
+   * A'ᵀ [(G' g G'ᵀ) ⊙ (Bᵀ d B)] A'} with Bᵀ as above and
+   * <pre>
+   *   G' = | 1    0   |    A'ᵀ = | 1  1  1  0 |
+   *        | 1/2  1/2 |          | 0  1 -1  0 |
+   *        | 1/2 -1/2 |          | 0  1  1 -1 |
+   *        | 0    1   |
+   * </pre>
+   * Summed over the tiles first, that is 16 products {@code W[ξ] (out, C) = DY[ξ] (out, T) ·
+   * X[ξ]ᵀ (T, C)} with k = T, the transforms again writing the micro-kernel's packed panels
+   * (through {@code Gemm.sgemm}, packing took as long as the products, and the whole ran no
+   * faster than im2col). The tiles are cut into parts fixed by the geometry (at most
+   * {@link #MAX_PARTS}, their partial sums within {@link #PARTIAL_FLOATS}); each part sums its
+   * tiles in order, a chunk of at most {@link #CHUNK_FLOATS} transformed values at a time,
+   * into its own W; the parts go to the threads as they come free and their W are added in
+   * part order, then transformed back and added to dw: the same bits for any thread count.
+   */
   @Override
   public void backwardWeights(float[] dw, int dwOff, float[] dBias, int dBiasOff, float[] dy,
       int dyOff, float[] x, int xOff, Conv2dGeometry g) {
-    fallback.backwardWeights(dw, dwOff, dBias, dBiasOff, dy, dyOff, x, xOff, g);
+    if (!applies(g)) {
+      fallback.backwardWeights(dw, dwOff, dBias, dBiasOff, dy, dyOff, x, xOff, g);
+      return;
+    }
+    Pass p = passes.get().set(g.batch(), g.inChannels(), g.height(), g.width(),
+        g.outChannels(), g.outHeight(), g.outWidth(), g.padH(), g.padW());
+    p.in = x;
+    p.inOff = xOff;
+    p.out = dy;
+    p.outOff = dyOff;
+    p.gradient = true;
+    int weights = XI * p.outC * p.inC;
+    p.partTiles = partTiles(p.tiles, weights);
+    p.parts = p.tiles == 0 ? 0 : (p.tiles + p.partTiles - 1) / p.partTiles;
+    p.chunkTiles = chunkTiles(p.inC, p.outC);
+    Buffers own = buffers.get();
+    p.u = own.weights = grow(own.weights, Math.max(1, p.parts) * weights);
+    try {
+      if (p.parts > 1 && Parallel.threads() > 1) {
+        Parallel.parallelForDynamic(p.parts, 1, p);
+      } else {
+        p.run(0, p.parts);
+      }
+      // W = Σ the parts' W, in part order, then dw += A'ᵀ W A'
+      for (int part = 1; part < p.parts; part++) {
+        for (int i = 0; i < weights; i++) {
+          p.u[i] += p.u[part * weights + i];
+        }
+      }
+      if (p.parts > 0) {
+        transformWeightGradient(p, dw, dwOff);
+      }
+    } finally {
+      p.clear();
+    }
+    if (dBias != null) {
+      reductions.addChannelSums(dBias, dBiasOff, dy, dyOff, g.batch(), g.outChannels(),
+          g.outHeight() * g.outWidth());
+    }
+  }
+
+  /**
+   * Tiles per part of the weight gradient: the tiles over at most MAX_PARTS parts, fewer when
+   * their W would pass PARTIAL_FLOATS; the last part is the shorter, and none is empty.
+   */
+  static int partTiles(int tiles, int weights) {
+    int parts = Math.max(1, Math.min(MAX_PARTS, PARTIAL_FLOATS / weights));
+    return Math.max(1, (tiles + parts - 1) / parts);
+  }
+
+  /** Tiles per chunk of the weight gradient: their transformed x and dy within CHUNK_FLOATS. */
+  static int chunkTiles(int in, int out) {
+    int channels = (in + NR - 1) / NR * NR + (out + MR - 1) / MR * MR;
+    return Math.max(1, CHUNK_FLOATS / (XI * channels));
+  }
+
+  /**
+   * One part of the weight gradient: its tiles a chunk at a time, each chunk's X packed as the
+   * micro-kernel reads B (NR channels per panel, a step per tile) and DY as it reads A (MR
+   * output channels per panel), then every MR x NR tile of W[ξ] (+)= DY[ξ] · X[ξ]ᵀ.
+   */
+  private void gradientPart(Pass p, int part) {
+    Buffers own = buffers.get();
+    int weights = XI * p.outC * p.inC;
+    int inPanels = (p.inC + NR - 1) / NR;
+    int outPanels = p.outRows / MR;
+    int first = part * p.partTiles;
+    int end = Math.min(p.tiles, first + p.partTiles);
+    for (int chunk = first; chunk < end; chunk += p.chunkTiles) {
+      int count = Math.min(p.chunkTiles, end - chunk);
+      int firstImage = chunk / p.tilesPerImage;
+      int images = (chunk + count - 1) / p.tilesPerImage - firstImage + 1;
+      own.planes = grow(own.planes, images * p.inC * p.paddedH * p.paddedW);
+      own.packedV = grow(own.packedV, XI * inPanels * NR * count);
+      own.products = grow(own.products, XI * p.outRows * count);
+      own.tileAt = grow(own.tileAt, 3 * count);
+      locateGradientTiles(p, chunk, count, firstImage, own.tileAt);
+      for (int i = 0; i < images; i++) {
+        for (int c = 0; c < p.inC; c++) {
+          pad(p, p.inOff + ((firstImage + i) * p.inC + c) * p.inH * p.inW, own.planes,
+              (i * p.inC + c) * p.paddedH * p.paddedW, 0, p.paddedH);
+        }
+      }
+      packInputTransform(p, count, inPanels, own);
+      packGradientTransform(p, count, outPanels, own);
+      float beta = chunk == first ? 0f : 1f;
+      for (int xi = 0; xi < XI; xi++) {
+        for (int op = 0; op < outPanels; op++) {
+          int aAt = (xi * outPanels + op) * count * MR;
+          int mr = Math.min(MR, p.outC - op * MR);
+          for (int cp = 0; cp < inPanels; cp++) {
+            SimdGemm.kernel(count, own.products, aAt, own.packedV,
+                (xi * inPanels + cp) * count * NR, p.u,
+                part * weights + xi * p.outC * p.inC + op * MR * p.inC + cp * NR, p.inC, 1f,
+                beta, mr, Math.min(NR, p.inC - cp * NR), own.tile);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * For each tile t of the chunk [first, first + count): tileAt[t], where its 4x4 patch starts
+   * in channel 0 of the chunk's padded planes (image, row 2i, column 2j, planes (image, C));
+   * tileAt[count + t], where its 2x2 block of dy starts in channel 0 of dy; tileAt[2·count + t]
+   * its {@link #RIGHT} and {@link #BELOW} flags.
+   */
+  private static void locateGradientTiles(Pass p, int first, int count, int firstImage,
+      int[] tileAt) {
+    int paddedPlane = p.paddedH * p.paddedW;
+    for (int t = 0; t < count; t++) {
+      int tile = first + t;
+      int n = tile / p.tilesPerImage;
+      int i = tile % p.tilesPerImage / p.tilesW;
+      int j = tile % p.tilesW;
+      tileAt[t] = (n - firstImage) * p.inC * paddedPlane + 2 * i * p.paddedW + 2 * j;
+      tileAt[count + t] = n * p.outC * p.outH * p.outW + 2 * i * p.outW + 2 * j;
+      tileAt[2 * count + t] = (2 * j + 1 < p.outW ? RIGHT : 0)
+          | (2 * i + 1 < p.outH ? BELOW : 0);
+    }
+  }
+
+  /**
+   * {@code X[ξ][c][t] = (Bᵀ d B)[ξ]} for the chunk's tiles and every channel, packed as B:
+   * {@code v[((ξ·inPanels + c / NR)·count + t)·NR + c % NR]}, channels past C zero.
+   */
+  private static void packInputTransform(Pass p, int count, int inPanels, Buffers own) {
+    float[] d = own.planes;
+    float[] v = own.packedV;
+    int[] tileAt = own.tileAt;
+    int pw = p.paddedW;
+    int paddedPlane = p.paddedH * pw;
+    int xiStride = inPanels * count * NR;
+    for (int t = 0; t < count; t++) {
+      for (int c = 0; c < inPanels * NR; c++) {
+        int at = (c / NR * count + t) * NR + c % NR;
+        if (c >= p.inC) {
+          for (int xi = 0; xi < XI; xi++) {
+            v[at + xi * xiStride] = 0f;
+          }
+          continue;
+        }
+        int r0 = tileAt[t] + c * paddedPlane;
+        int r1 = r0 + pw;
+        int r2 = r1 + pw;
+        int r3 = r2 + pw;
+        // Bᵀ d, column by column
+        float e00 = d[r0] - d[r2];
+        float e01 = d[r0 + 1] - d[r2 + 1];
+        float e02 = d[r0 + 2] - d[r2 + 2];
+        float e03 = d[r0 + 3] - d[r2 + 3];
+        float e10 = d[r1] + d[r2];
+        float e11 = d[r1 + 1] + d[r2 + 1];
+        float e12 = d[r1 + 2] + d[r2 + 2];
+        float e13 = d[r1 + 3] + d[r2 + 3];
+        float e20 = d[r2] - d[r1];
+        float e21 = d[r2 + 1] - d[r1 + 1];
+        float e22 = d[r2 + 2] - d[r1 + 2];
+        float e23 = d[r2 + 3] - d[r1 + 3];
+        float e30 = d[r1] - d[r3];
+        float e31 = d[r1 + 1] - d[r3 + 1];
+        float e32 = d[r1 + 2] - d[r3 + 2];
+        float e33 = d[r1 + 3] - d[r3 + 3];
+        // (Bᵀ d) B, row by row
+        at = storeInputRow(v, at, xiStride, e00, e01, e02, e03);
+        at = storeInputRow(v, at, xiStride, e10, e11, e12, e13);
+        at = storeInputRow(v, at, xiStride, e20, e21, e22, e23);
+        storeInputRow(v, at, xiStride, e30, e31, e32, e33);
+      }
+    }
+  }
+
+  /** A row (e0..e3) of Bᵀ d times B, to four positions ξ, stride apart from v[at]. */
+  private static int storeInputRow(float[] v, int at, int stride, float e0, float e1,
+      float e2, float e3) {
+    v[at] = e0 - e2;
+    v[at + stride] = e1 + e2;
+    v[at + 2 * stride] = e2 - e1;
+    v[at + 3 * stride] = e1 - e3;
+    return at + 4 * stride;
+  }
+
+  /**
+   * {@code DY[ξ][o][t] = (G' g G'ᵀ)[ξ]} for the chunk's tiles and every output channel, g the
+   * tile's 2x2 block of dy (zero where it pokes out of an odd-sized plane), packed as A:
+   * {@code m[((ξ·outPanels + o / MR)·count + t)·MR + o % MR]}, rows past out zero.
+   */
+  private static void packGradientTransform(Pass p, int count, int outPanels, Buffers own) {
+    float[] dy = p.out;
+    float[] m = own.products;
+    int[] tileAt = own.tileAt;
+    int plane = p.outH * p.outW;
+    int xiStride = outPanels * count * MR;
+    for (int t = 0; t < count; t++) {
+      int inside = tileAt[2 * count + t];
+      boolean right = (inside & RIGHT) != 0;
+      boolean below = (inside & BELOW) != 0;
+      for (int o = 0; o < p.outRows; o++) {
+        int at = (o / MR * count + t) * MR + o % MR;
+        float g00 = 0f;
+        float g01 = 0f;
+        float g10 = 0f;
+        float g11 = 0f;
+        if (o < p.outC) {
+          int src = p.outOff + o * plane + tileAt[count + t];
+          g00 = dy[src];
+          g01 = right ? dy[src + 1] : 0f;
+          g10 = below ? dy[src + p.outW] : 0f;
+          g11 = right && below ? dy[src + p.outW + 1] : 0f;
+        }
+        // G' g: rows g0, (g0 + g1)/2, (g0 - g1)/2, g1; then each row times G'ᵀ
+        at = storeGradientRow(m, at, xiStride, g00, g01);
+        at = storeGradientRow(m, at, xiStride, 0.5f * (g00 + g10), 0.5f * (g01 + g11));
+        at = storeGradientRow(m, at, xiStride, 0.5f * (g00 - g10), 0.5f * (g01 - g11));
+        storeGradientRow(m, at, xiStride, g10, g11);
+      }
+    }
+  }
+
+  /** A row (b0, b1) of G' g times G'ᵀ: b0, (b0 + b1)/2, (b0 - b1)/2, b1, stride apart. */
+  private static int storeGradientRow(float[] m, int at, int stride, float b0, float b1) {
+    m[at] = b0;
+    m[at + stride] = 0.5f * (b0 + b1);
+    m[at + 2 * stride] = 0.5f * (b0 - b1);
+    m[at + 3 * stride] = b1;
+    return at + 4 * stride;
+  }
+
+  /** {@code dw[o][c] += A'ᵀ W[·][o][c] A'} for every pair, W (16, out, C) in p.u. */
+  private static void transformWeightGradient(Pass p, float[] dw, int dwOff) {
+    int stride = p.outC * p.inC;
+    float[] w = p.u;
+    for (int o = 0; o < p.outC; o++) {
+      for (int c = 0; c < p.inC; c++) {
+        int at = o * p.inC + c;
+        // A'ᵀ m: rows m0 + m1 + m2, m1 - m2, m1 + m2 - m3 (m_r: positions 4r .. 4r + 3)
+        float r00 = w[at] + w[at + 4 * stride] + w[at + 8 * stride];
+        float r01 = w[at + stride] + w[at + 5 * stride] + w[at + 9 * stride];
+        float r02 = w[at + 2 * stride] + w[at + 6 * stride] + w[at + 10 * stride];
+        float r03 = w[at + 3 * stride] + w[at + 7 * stride] + w[at + 11 * stride];
+        float r10 = w[at + 4 * stride] - w[at + 8 * stride];
+        float r11 = w[at + 5 * stride] - w[at + 9 * stride];
+        float r12 = w[at + 6 * stride] - w[at + 10 * stride];
+        float r13 = w[at + 7 * stride] - w[at + 11 * stride];
+        float r20 = w[at + 4 * stride] + w[at + 8 * stride] - w[at + 12 * stride];
+        float r21 = w[at + 5 * stride] + w[at + 9 * stride] - w[at + 13 * stride];
+        float r22 = w[at + 6 * stride] + w[at + 10 * stride] - w[at + 14 * stride];
+        float r23 = w[at + 7 * stride] + w[at + 11 * stride] - w[at + 15 * stride];
+        int dst = dwOff + at * 9;
+        addRow(dw, dst, r00, r01, r02, r03);
+        addRow(dw, dst + 3, r10, r11, r12, r13);
+        addRow(dw, dst + 6, r20, r21, r22, r23);
+      }
+    }
+  }
+
+  /** One row of (A'ᵀ m) A': dw[at..at+3] += (r0 + r1 + r2, r1 - r2, r1 + r2 - r3). */
+  private static void addRow(float[] dw, int at, float r0, float r1, float r2, float r3) {
+    dw[at] += r0 + r1 + r2;
+    dw[at + 1] += r1 - r2;
+    dw[at + 2] += r1 + r2 - r3;
   }
 
   private static float[] grow(float[] a, int n) {
@@ -473,6 +760,7 @@ final class WinogradConv implements ConvKernels {
     float[] weights = new float[0];
     float[] planes = new float[0];
     float[] packedV = new float[0];
+    /** The products M; in the weight gradient, the packed transformed dy. */
     float[] products = new float[0];
     int[] tileAt = new int[0];
     /** One panel's patches, value-major: d[k·NR + t]. */
@@ -508,6 +796,12 @@ final class WinogradConv implements ConvKernels {
     int paddedW;
     int tiles;
     int groups;
+    /** The weight gradient: its parts, tiles per part and tiles per chunk. */
+    boolean gradient;
+    int parts;
+    int partTiles;
+    int chunkTiles;
+    /** Forward: the transformed weights; weight gradient: the parts' W (16, out, C) each. */
     float[] u;
     float[] in;
     int inOff;
@@ -539,6 +833,7 @@ final class WinogradConv implements ConvKernels {
       tiles = batch * tilesPerImage;
       groups = (tiles + GROUP_TILES - 1) / GROUP_TILES;
       bias = null;
+      gradient = false;
       return this;
     }
 
@@ -548,8 +843,12 @@ final class WinogradConv implements ConvKernels {
 
     @Override
     public void run(int start, int end) {
-      for (int group = start; group < end; group++) {
-        conv.group(this, group);
+      for (int i = start; i < end; i++) {
+        if (gradient) {
+          conv.gradientPart(this, i);
+        } else {
+          conv.group(this, i);
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.lanes.core.kernel.simd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,8 +15,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Winograd's F(2x2, 3x3) (through the SIMD provider, which picks it for these geometries)
- * against the reference loops, forward and input gradient, on random geometries that it takes:
+ * Winograd's F(2x2, 3x3) and F(3x3, 2x2) (through the SIMD provider, which picks them for these
+ * geometries) against the reference loops, forward, input gradient and weight gradient, on
+ * random geometries that they take:
  * 8-20 channels (output rows past a multiple of MR), sizes 1-17 with padding 0-2 (odd output
  * planes, whose last tiles poke out), batches whose tiles fill several groups.
  *
@@ -69,6 +71,15 @@ class WinogradConvTest {
       SCALAR.backwardData(dxE, 0, dy, 1, w, 0, g);
       SIMD.backwardData(dxA, 0, dy, 1, w, 0, g);
       assertArrayEquals(dxE, dxA, "backwardData");
+
+      float[] dwE = integers(c, "dw start", g.weightSize(), 9);
+      float[] dwA = dwE.clone();
+      float[] dbE = integers(c, "db start", g.outChannels(), 9);
+      float[] dbA = dbE.clone();
+      SCALAR.backwardWeights(dwE, 0, dbE, 0, dy, 1, x, 2, g);
+      SIMD.backwardWeights(dwA, 0, dbA, 0, dy, 1, x, 2, g);
+      assertArrayEquals(dwE, dwA, "backwardWeights");
+      assertArrayEquals(dbE, dbA, "backwardWeights bias");
     });
   }
 
@@ -97,6 +108,20 @@ class WinogradConvTest {
       SIMD.backwardData(dxA, 0, dy, 0, w, 0, g);
       SCALAR.backwardData(dxMag, 0, abs(dy), 0, abs(w), 0, g);
       assertWithinBound("backwardData", dxE, dxA, dxMag, g.outChannels() * 9);
+
+      float[] start = c.floats("dw start", g.weightSize(), -1, 1);
+      float[] dwE = start.clone();
+      float[] dwA = start.clone();
+      float[] dwMag = abs(start);
+      float[] dbE = new float[g.outChannels()];
+      float[] dbA = new float[g.outChannels()];
+      float[] dbMag = new float[g.outChannels()];
+      SCALAR.backwardWeights(dwE, 0, dbE, 0, dy, 0, x, 0, g);
+      SIMD.backwardWeights(dwA, 0, dbA, 0, dy, 0, x, 0, g);
+      SCALAR.backwardWeights(dwMag, 0, dbMag, 0, abs(dy), 0, abs(x), 0, g);
+      int terms = g.batch() * g.outPlane() + 1;
+      assertWithinBound("backwardWeights", dwE, dwA, dwMag, terms);
+      assertWithinBound("backwardWeights bias", dbE, dbA, dbMag, terms);
     });
   }
 
@@ -119,8 +144,57 @@ class WinogradConvTest {
 
   @Test
   void sameBitsForOneAndTwoThreads() {
-    // LeNet's second layer on 5 images: 245 tiles, groups of 4·NR tiles, the last one short
+    // LeNet's second layer on 5 images: 245 tiles, groups of 4·NR tiles, the last one short;
+    // the weight gradient in 8 parts of 31 tiles, the last one 28
     Conv2dGeometry g = new Conv2dGeometry(5, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+    assertEquals(31, WinogradConv.partTiles(245, 16 * 64 * 32));
+    sameBitsForOneAndTwoThreads(g);
+    // 10 tiles over at most 8 parts: 5 parts of 2, none empty (an empty part's stale partial
+    // sum was once added in)
+    assertEquals(2, WinogradConv.partTiles(10, 16 * 8 * 8));
+    sameBitsForOneAndTwoThreads(new Conv2dGeometry(1, 8, 4, 10, 8, 3, 3, 1, 1, 0, 1, 1, 1));
+  }
+
+  /**
+   * With 256 channels in and out the weight gradient has 4 parts and chunks of 255 tiles: 5
+   * images of 32 x 32 outputs (1,280 tiles) are parts of 320 tiles, each two chunks (255 + 65)
+   * whose products add up; image by image, 4 parts of 64 tiles. On small integers all are
+   * exact, so they must agree bit for bit, with 1 thread and with 2.
+   */
+  @Test
+  void chunksAndPartsAddUpExactly() {
+    Conv2dGeometry g = new Conv2dGeometry(5, 256, 32, 32, 256, 3, 3, 1, 1, 1, 1, 1, 1);
+    assertEquals(320, WinogradConv.partTiles(5 * 256, 16 * 256 * 256));
+    assertEquals(64, WinogradConv.partTiles(256, 16 * 256 * 256));
+    assertEquals(255, WinogradConv.chunkTiles(256, 256));
+    SplittableRandom r = new SplittableRandom(9);
+    float[] x = new float[g.inputSize()];
+    float[] dy = new float[g.outputSize()];
+    for (float[] a : new float[][] {x, dy}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = r.nextInt(-3, 4);
+      }
+    }
+    int before = Parallel.threads();
+    try {
+      for (int threads = 1; threads <= 2; threads++) {
+        Parallel.setThreads(threads);
+        float[] whole = new float[g.weightSize()];
+        SIMD.backwardWeights(whole, 0, null, 0, dy, 0, x, 0, g);
+        float[] byImage = new float[g.weightSize()];
+        Conv2dGeometry one = g.withBatch(1);
+        for (int n = 0; n < g.batch(); n++) {
+          SIMD.backwardWeights(byImage, 0, null, 0, dy, n * one.outputSize(), x,
+              n * one.inputSize(), one);
+        }
+        assertArrayEquals(byImage, whole, threads + " threads");
+      }
+    } finally {
+      Parallel.setThreads(before);
+    }
+  }
+
+  private static void sameBitsForOneAndTwoThreads(Conv2dGeometry g) {
     SplittableRandom r = new SplittableRandom(7);
     float[] x = random(r, g.inputSize());
     float[] w = random(r, g.weightSize());
@@ -129,6 +203,8 @@ class WinogradConvTest {
     int before = Parallel.threads();
     float[][] y = new float[3][];
     float[][] dx = new float[3][];
+    float[][] dw = new float[3][];
+    float[][] db = new float[3][];
     try {
       for (int threads = 1; threads <= 2; threads++) {
         Parallel.setThreads(threads);
@@ -136,12 +212,17 @@ class WinogradConvTest {
         SIMD.forward(y[threads], 0, x, 0, w, 0, b, 0, g);
         dx[threads] = new float[g.inputSize()];
         SIMD.backwardData(dx[threads], 0, dy, 0, w, 0, g);
+        dw[threads] = new float[g.weightSize()];
+        db[threads] = new float[g.outChannels()];
+        SIMD.backwardWeights(dw[threads], 0, db[threads], 0, dy, 0, x, 0, g);
       }
     } finally {
       Parallel.setThreads(before);
     }
     assertArrayEquals(y[1], y[2], "forward, 1 vs 2 threads");
     assertArrayEquals(dx[1], dx[2], "backwardData, 1 vs 2 threads");
+    assertArrayEquals(dw[1], dw[2], "backwardWeights, 1 vs 2 threads");
+    assertArrayEquals(db[1], db[2], "backwardWeights bias, 1 vs 2 threads");
   }
 
   private static float[] random(SplittableRandom r, int n) {
