@@ -15,7 +15,7 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * 3x3 convolution with stride 1 by Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray,
- * "Fast Algorithms for Convolutional Neural Networks", 2016), forward and input gradient. Each
+ * "Fast Algorithms for Convolutional Neural Networks", 2016), all three passes. Each
  * 2x2 block of outputs is {@code Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A} from the 4x4 input patch d
  * that covers it, with
  * <pre>
@@ -36,17 +36,18 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>The input gradient is the same computation: dx is dy convolved with the weights turned by
  * 180 degrees with in and out channels swapped, dy padded by {@code 2 - pad} (so padding up to
- * 2 applies). The weight gradient, and geometries not taken here (see {@link #applies}), go to
- * the fallback.
+ * 2 applies). The weight gradient is F(3x3, 2x2), see {@link #backwardWeights}. Geometries not
+ * taken here (see {@link #applies}) go to the fallback.
  *
- * <p>Accuracy: the transforms add, subtract and halve, so an output carries a few roundings
- * more than the direct sum; {@code WinogradConvTest} bounds it against the reference.
+ * <p>Accuracy: the transforms add, subtract and halve, so a result carries a few roundings
+ * more than the direct sum; {@code WinogradConvTest} checks exact results on small integers and
+ * a bound on random reals against the reference.
  *
- * <p>Work is in groups of {@link #GROUP_TILES} consecutive tiles (across images), fixed by the
- * geometry; per thread one group's packed V (16·C·T floats), products M (16·out·T, out
- * rounded up to MR) and the padded input plane live in buffers that grow once: for 64
- * channels in and out, 0.5 MiB. Whole groups go to whichever thread is free; every output
- * comes from the same operations for any thread count.
+ * <p>Forward and input gradient work in groups of {@link #GROUP_TILES} consecutive tiles
+ * (across images), fixed by the geometry; per thread one group's packed V (16·C·T floats),
+ * products M (16·out·T, out rounded up to MR) and the padded input plane live in buffers that
+ * grow once: for 64 channels in and out, 0.5 MiB. Whole groups go to whichever thread is free;
+ * every output comes from the same operations for any thread count.
  */
 final class WinogradConv implements ConvKernels {
   /** Tiles per group: a multiple of NR, small enough that V and M stay in the L2. */
@@ -74,7 +75,7 @@ final class WinogradConv implements ConvKernels {
     this.reductions = reductions;
   }
 
-  /** Whether forward and backwardData of this geometry run here rather than the fallback. */
+  /** Whether this geometry's three passes run here rather than in the fallback. */
   static boolean applies(Conv2dGeometry g) {
     return g.kernelH() == 3 && g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1
         && g.dilationH() == 1 && g.dilationW() == 1 && g.padH() <= 2 && g.padW() <= 2
@@ -208,7 +209,6 @@ final class WinogradConv implements ConvKernels {
    */
   private void gradientPart(Pass p, int part) {
     Buffers own = buffers.get();
-    int weights = XI * p.outC * p.inC;
     int inPanels = (p.inC + NR - 1) / NR;
     int outPanels = p.outRows / MR;
     int first = part * p.partTiles;
@@ -231,16 +231,37 @@ final class WinogradConv implements ConvKernels {
       packInputTransform(p, count, inPanels, own);
       packGradientTransform(p, count, outPanels, own);
       float beta = chunk == first ? 0f : 1f;
-      for (int xi = 0; xi < XI; xi++) {
-        for (int op = 0; op < outPanels; op++) {
-          int aAt = (xi * outPanels + op) * count * MR;
-          int mr = Math.min(MR, p.outC - op * MR);
-          for (int cp = 0; cp < inPanels; cp++) {
-            SimdGemm.kernel(count, own.products, aAt, own.packedV,
-                (xi * inPanels + cp) * count * NR, p.u,
-                part * weights + xi * p.outC * p.inC + op * MR * p.inC + cp * NR, p.inC, 1f,
-                beta, mr, Math.min(NR, p.inC - cp * NR), own.tile);
-          }
+      if (p.parts == 1 && Parallel.threads() > 1) {
+        // a lone part (a layer whose W alone is large) runs on the calling thread: its 16
+        // products go to the pool instead
+        p.chunkCount = count;
+        p.chunkBeta = beta;
+        p.packedX = own.packedV;
+        p.packedDy = own.products;
+        Parallel.parallelFor(XI, 1, p.positions);
+      } else {
+        multiplyGradient(p, part, count, beta, own.packedV, own.products, own.tile, 0, XI);
+      }
+    }
+  }
+
+  /**
+   * {@code W[ξ] (+)= DY[ξ] · X[ξ]ᵀ} into part's W, for ξ in [xiStart, xiEnd): every MR x NR
+   * tile of W by the micro-kernel, over the chunk's count tiles.
+   */
+  private static void multiplyGradient(Pass p, int part, int count, float beta, float[] x,
+      float[] dy, float[] tile, int xiStart, int xiEnd) {
+    int inPanels = (p.inC + NR - 1) / NR;
+    int outPanels = p.outRows / MR;
+    int weights = XI * p.outC * p.inC;
+    for (int xi = xiStart; xi < xiEnd; xi++) {
+      for (int op = 0; op < outPanels; op++) {
+        int aAt = (xi * outPanels + op) * count * MR;
+        int mr = Math.min(MR, p.outC - op * MR);
+        for (int cp = 0; cp < inPanels; cp++) {
+          SimdGemm.kernel(count, dy, aAt, x, (xi * inPanels + cp) * count * NR, p.u,
+              part * weights + xi * p.outC * p.inC + op * MR * p.inC + cp * NR, p.inC, 1f,
+              beta, mr, Math.min(NR, p.inC - cp * NR), tile);
         }
       }
     }
@@ -801,6 +822,12 @@ final class WinogradConv implements ConvKernels {
     int parts;
     int partTiles;
     int chunkTiles;
+    // a lone part's current chunk, whose products the pool's threads share
+    final RangeBody positions = this::multiplyPositions;
+    int chunkCount;
+    float chunkBeta;
+    float[] packedX;
+    float[] packedDy;
     /** Forward: the transformed weights; weight gradient: the parts' W (16, out, C) each. */
     float[] u;
     float[] in;
@@ -838,7 +865,13 @@ final class WinogradConv implements ConvKernels {
     }
 
     void clear() {
-      u = in = out = bias = null;
+      u = in = out = bias = packedX = packedDy = null;
+    }
+
+    /** Positions [start, end) of a lone part's chunk (part 0), on whichever thread runs it. */
+    private void multiplyPositions(int start, int end) {
+      multiplyGradient(this, 0, chunkCount, chunkBeta, packedX, packedDy,
+          conv.buffers.get().tile, start, end);
     }
 
     @Override

@@ -153,6 +153,36 @@ class WinogradConvTest {
     // sum was once added in)
     assertEquals(2, WinogradConv.partTiles(10, 16 * 8 * 8));
     sameBitsForOneAndTwoThreads(new Conv2dGeometry(1, 8, 4, 10, 8, 3, 3, 1, 1, 0, 1, 1, 1));
+    // 512 channels in and out: W alone passes PARTIAL_FLOATS, so one part, whose 16 products
+    // the threads share
+    Conv2dGeometry lone = new Conv2dGeometry(2, 512, 3, 5, 512, 3, 3, 1, 1, 1, 1, 1, 1);
+    assertEquals(12, WinogradConv.partTiles(12, 16 * 512 * 512));
+    sameBitsForOneAndTwoThreads(lone);
+  }
+
+  /** A lone part's products shared by two threads: still exact on small integers. */
+  @Test
+  void lonePartIsExactWithTwoThreads() {
+    Conv2dGeometry g = new Conv2dGeometry(2, 512, 3, 5, 512, 3, 3, 1, 1, 1, 1, 1, 1);
+    SplittableRandom r = new SplittableRandom(11);
+    float[] x = new float[g.inputSize()];
+    float[] dy = new float[g.outputSize()];
+    for (float[] a : new float[][] {x, dy}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = r.nextInt(-3, 4);
+      }
+    }
+    float[] expected = new float[g.weightSize()];
+    SCALAR.backwardWeights(expected, 0, null, 0, dy, 0, x, 0, g);
+    int before = Parallel.threads();
+    try {
+      Parallel.setThreads(2);
+      float[] actual = new float[g.weightSize()];
+      SIMD.backwardWeights(actual, 0, null, 0, dy, 0, x, 0, g);
+      assertArrayEquals(expected, actual);
+    } finally {
+      Parallel.setThreads(before);
+    }
   }
 
   /**
