@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lanes.core.parallel.Parallel;
 import dev.lanes.core.prop.Case;
+import dev.lanes.core.prop.FloatAsserts;
 import dev.lanes.core.prop.Property;
 import org.junit.jupiter.api.Test;
 
@@ -37,23 +38,13 @@ class ConvPropertyTest {
   }
 
   private static float[] abs(float[] a) {
-    float[] r = new float[a.length];
-    for (int i = 0; i < a.length; i++) {
-      r[i] = Math.abs(a[i]);
-    }
-    return r;
+    return FloatAsserts.absolute(a);
   }
 
-  /** Each element within terms·2⁻²⁴·magnitude[i] (+ a floor for exact zeros). */
+  /** Each element within (terms + 2)·2⁻²⁴·magnitude[i] (+ a floor for exact zeros). */
   private static void assertWithinBound(String what, float[] expected, float[] actual,
       float[] magnitude, int terms) {
-    for (int i = 0; i < expected.length; i++) {
-      double tol = (terms + 2) * EPS * magnitude[i] + 1e-30;
-      if (Math.abs((double) expected[i] - actual[i]) > tol) {
-        throw new AssertionError(what + "[" + i + "]: expected " + expected[i] + " but got "
-            + actual[i] + " (bound " + tol + ")");
-      }
-    }
+    FloatAsserts.assertWithinRoundingBound(what, expected, actual, magnitude, terms + 2);
   }
 
   @Test

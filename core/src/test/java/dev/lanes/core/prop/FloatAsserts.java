@@ -51,4 +51,30 @@ public final class FloatAsserts {
     }
     assertClose(what, expected, 0, actual, 0, expected.length, abs, rel);
   }
+
+  /** The absolute values of a, in a new array: run through a reference, a sum's Σ|terms|. */
+  public static float[] absolute(float[] a) {
+    float[] r = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = Math.abs(a[i]);
+    }
+    return r;
+  }
+
+  /**
+   * Each element of a computed sum within {@code units·2⁻²⁴·magnitude[i]} of the exact one (+ a
+   * floor for exact zeros), magnitude[i] its Σ|terms|: any float evaluation of a sum of T terms
+   * in any order is within T·2⁻²⁴·Σ|terms|, so units is T plus what the algorithm adds.
+   */
+  public static void assertWithinRoundingBound(String what, float[] expected, float[] actual,
+      float[] magnitude, double units) {
+    double eps = Math.ulp(1f) / 2;
+    for (int i = 0; i < expected.length; i++) {
+      double tol = units * eps * magnitude[i] + 1e-30;
+      if (Math.abs((double) expected[i] - actual[i]) > tol) {
+        throw new AssertionError(what + "[" + i + "]: expected " + expected[i] + " but got "
+            + actual[i] + " (bound " + tol + ")");
+      }
+    }
+  }
 }

@@ -91,16 +91,9 @@ final class WinogradConv implements ConvKernels {
     }
     Pass p = passes.get().set(g.batch(), g.inChannels(), g.height(), g.width(),
         g.outChannels(), g.outHeight(), g.outWidth(), g.padH(), g.padW());
-    Buffers own = buffers.get();
-    p.u = own.weights = grow(own.weights, XI * p.outRows * p.inC);
-    transformWeights(p, w, wOff, false);
-    p.in = x;
-    p.inOff = xOff;
-    p.out = y;
-    p.outOff = yOff;
     p.bias = bias;
     p.biasOff = biasOff;
-    run(p);
+    convolve(p, x, xOff, y, yOff, w, wOff, false);
   }
 
   @Override
@@ -114,13 +107,19 @@ final class WinogradConv implements ConvKernels {
     // 2 - pad, is dx (N, C, H, W)
     Pass p = passes.get().set(g.batch(), g.outChannels(), g.outHeight(), g.outWidth(),
         g.inChannels(), g.height(), g.width(), 2 - g.padH(), 2 - g.padW());
+    convolve(p, dy, dyOff, dx, dxOff, w, wOff, true);
+  }
+
+  /** Transforms the weights (turned: for the input gradient), then runs the pass's groups. */
+  private void convolve(Pass p, float[] in, int inOff, float[] out, int outOff, float[] w,
+      int wOff, boolean turned) {
     Buffers own = buffers.get();
     p.u = own.weights = grow(own.weights, XI * p.outRows * p.inC);
-    transformWeights(p, w, wOff, true);
-    p.in = dy;
-    p.inOff = dyOff;
-    p.out = dx;
-    p.outOff = dxOff;
+    transformWeights(p, w, wOff, turned);
+    p.in = in;
+    p.inOff = inOff;
+    p.out = out;
+    p.outOff = outOff;
     run(p);
   }
 

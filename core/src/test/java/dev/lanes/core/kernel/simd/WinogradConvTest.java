@@ -10,6 +10,7 @@ import dev.lanes.core.kernel.ConvKernels;
 import dev.lanes.core.kernel.KernelProvider;
 import dev.lanes.core.parallel.Parallel;
 import dev.lanes.core.prop.Case;
+import dev.lanes.core.prop.FloatAsserts;
 import dev.lanes.core.prop.Property;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.Test;
 class WinogradConvTest {
   private static final ConvKernels SIMD = KernelProvider.simd().conv();
   private static final ConvKernels SCALAR = KernelProvider.scalar().conv();
-  private static final double EPS = Math.ulp(1f) / 2;
 
   private static Conv2dGeometry geometry(Case c) {
     int ph = c.intIn("padH", 0, 2);
@@ -264,22 +264,12 @@ class WinogradConvTest {
   }
 
   private static float[] abs(float[] a) {
-    float[] r = new float[a.length];
-    for (int i = 0; i < a.length; i++) {
-      r[i] = Math.abs(a[i]);
-    }
-    return r;
+    return FloatAsserts.absolute(a);
   }
 
   /** Each element within (terms + 8)·2⁻²⁴·81·magnitude[i] (+ a floor for exact zeros). */
   private static void assertWithinBound(String what, float[] expected, float[] actual,
       float[] magnitude, int terms) {
-    for (int i = 0; i < expected.length; i++) {
-      double tol = (terms + 8) * EPS * 81 * magnitude[i] + 1e-30;
-      if (Math.abs((double) expected[i] - actual[i]) > tol) {
-        throw new AssertionError(what + "[" + i + "]: expected " + expected[i] + " but got "
-            + actual[i] + " (bound " + tol + ")");
-      }
-    }
+    FloatAsserts.assertWithinRoundingBound(what, expected, actual, magnitude, (terms + 8) * 81);
   }
 }
