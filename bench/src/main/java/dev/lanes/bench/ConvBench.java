@@ -20,9 +20,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Convolution: the SIMD provider's ({@code lanes}: Winograd F(2x2, 3x3) for the forward and
- * input-gradient passes of 3x3 stride-1 layers with 8 or more channels in and out, im2col +
- * SIMD GEMM for the rest) against im2col + SIMD GEMM for every pass ({@code im2col}) and the
+ * Convolution: the SIMD provider's ({@code lanes}: Winograd's minimal filtering for all three
+ * passes of 3x3 stride-1 layers with 8 or more channels in and out, im2col + SIMD GEMM for the
+ * rest) against im2col + SIMD GEMM for every layer ({@code im2col}) and the
  * direct seven-loop reference ({@code naive}), forward alone and forward + backwardData +
  * backwardWeights. Effective GFLOP/s = 2·N·Cout·Cin·kh·kw·Hout·Wout per pass (×3 for
  * forwardBackward) / time, whatever the algorithm.

@@ -416,7 +416,8 @@ final class SimdGemm implements GemmKernel {
   /**
    * The micro-kernel: {@code C[0:mr, 0:nr] = alpha·(Apanel·Bpanel) + beta·C} for one MR×NR tile,
    * reading kc steps of MR values of A and NR values of B. The 12 accumulators are locals, so
-   * C2 keeps them in registers.
+   * C2 keeps them in registers. {@link WinogradConv} calls it too, on panels that its
+   * transforms write already packed.
    */
   static void kernel(int kc, float[] pa, int aAt, float[] pb, int bAt,
       float[] c, int cAt, int ldc, float alpha, float beta, int mr, int nr, float[] tile) {
