@@ -761,7 +761,7 @@ final class WinogradConv implements ConvKernels {
     int[] tileAt = new int[0];
     /** L tiles' four outputs: y[(2a + b)·L + l]. */
     final float[] outputs = new float[4 * L];
-    /** The micro-kernel's edge buffer (unused: every tile here is whole). */
+    /** The micro-kernel's edge buffer: the weight gradient's last row and column panels. */
     final float[] tile = new float[MR * NR];
   }
 
