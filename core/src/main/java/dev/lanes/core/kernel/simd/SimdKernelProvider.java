@@ -23,7 +23,8 @@ public final class SimdKernelProvider extends KernelProvider {
   private final SoftmaxKernels softmax = new SimdSoftmax();
   private final GemmKernel gemm = new SimdGemm();
   private final ConvKernels conv =
-      new WinogradConv(new Im2colConv(gemm, elementwise, reductions), reductions);
+      new WinogradConv(new Im2colConv(gemm, elementwise, reductions), elementwise,
+          reductions);
   private final RecurrentKernels recurrent = new SimdRecurrent();
 
   public SimdKernelProvider() {}

@@ -7,6 +7,7 @@ import static dev.lanes.core.kernel.simd.SimdGemm.NR;
 
 import dev.lanes.core.kernel.Conv2dGeometry;
 import dev.lanes.core.kernel.ConvKernels;
+import dev.lanes.core.kernel.ElementwiseKernels;
 import dev.lanes.core.kernel.ReductionKernels;
 import dev.lanes.core.parallel.Parallel;
 import dev.lanes.core.parallel.RangeBody;
@@ -32,7 +33,7 @@ import jdk.incubator.vector.FloatVector;
  * packed (U in MR-tall panels once per call, V in NR-wide panels of tiles), so there is no
  * packing pass and no per-product overhead: through {@code Gemm.sgemm} each of these small
  * products (64 x 256 x 32 for LeNet's second layer) cost as much in set-up and repacking as
- * the transforms saved, and the whole ran no faster than im2col.
+ * the transforms saved, and the whole ran no faster than im2col (probe loops, not JMH).
  *
  * <p>The input gradient is the same computation: dx is dy convolved with the weights turned by
  * 180 degrees with in and out channels swapped, dy padded by {@code 2 - pad} (so padding up to
@@ -66,12 +67,15 @@ final class WinogradConv implements ConvKernels {
   private static final int BELOW = 2;
 
   private final ConvKernels fallback;
+  private final ElementwiseKernels elementwise;
   private final ReductionKernels reductions;
   private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
   private final ThreadLocal<Pass> passes = ThreadLocal.withInitial(() -> new Pass(this));
 
-  WinogradConv(ConvKernels fallback, ReductionKernels reductions) {
+  WinogradConv(ConvKernels fallback, ElementwiseKernels elementwise,
+      ReductionKernels reductions) {
     this.fallback = fallback;
+    this.elementwise = elementwise;
     this.reductions = reductions;
   }
 
@@ -135,8 +139,8 @@ final class WinogradConv implements ConvKernels {
    * </pre>
    * Summed over the tiles first, that is 16 products {@code W[ξ] (out, C) = DY[ξ] (out, T) ·
    * X[ξ]ᵀ (T, C)} with k = T, the transforms again writing the micro-kernel's packed panels
-   * (through {@code Gemm.sgemm}, packing took as long as the products, and the whole ran no
-   * faster than im2col). The tiles are cut into parts fixed by the geometry (at most
+   * (through {@code Gemm.sgemm}, packing took 19% of the samples of a JFR profile against the
+   * micro-kernel's 25%, and the whole was no faster than im2col in probe loops). The tiles are cut into parts fixed by the geometry (at most
    * {@link #MAX_PARTS}, their partial sums within {@link #PARTIAL_FLOATS}); each part sums its
    * tiles in order, a chunk of at most {@link #CHUNK_FLOATS} transformed values at a time,
    * into its own W; the parts go to the threads as they come free and their W are added in
@@ -170,9 +174,7 @@ final class WinogradConv implements ConvKernels {
       }
       // W = Σ the parts' W, in part order, then dw += A'ᵀ W A'
       for (int part = 1; part < p.parts; part++) {
-        for (int i = 0; i < weights; i++) {
-          p.u[i] += p.u[part * weights + i];
-        }
+        elementwise.add(p.u, 0, p.u, 0, p.u, part * weights, weights);
       }
       if (p.parts > 0) {
         transformWeightGradient(p, dw, dwOff);
@@ -583,8 +585,8 @@ final class WinogradConv implements ConvKernels {
   /**
    * Bᵀ d B for the L tiles from tile {@code first}: value (r, s) of tile l's patch is
    * {@code planes[tileAt[first + l] + r·pw + s]}, gathered L tiles at a time (one gather
-   * instruction where the CPU has it: twice as fast as copying the values one by one into a
-   * buffer for vector loads); writes position ξ of tile l to {@code v[at + ξ·stride + l]}.
+   * instruction where the CPU has it, rather than L scalar loads and stores into a buffer for
+   * vector loads); writes position ξ of tile l to {@code v[at + ξ·stride + l]}.
    */
   private static void transformPatches(float[] planes, int[] tileAt, int first, int pw,
       float[] v, int at, int stride) {
