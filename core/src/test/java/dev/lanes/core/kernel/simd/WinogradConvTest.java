@@ -160,18 +160,49 @@ class WinogradConvTest {
     sameBitsForOneAndTwoThreads(lone);
   }
 
+  /**
+   * Rows of tiles longer than a group: groups then start and end inside a row, and a row's
+   * last vector of tiles runs past the group's end. Exact on small integers, odd width and
+   * height so that the last column and row of tiles poke out.
+   */
+  @Test
+  void groupsThatStartAndEndInsideARowOfTiles() {
+    int width = 4 * WinogradConv.GROUP_TILES + 2 * FloatSpecies.L + 5;
+    for (int pad = 0; pad <= 2; pad++) {
+      Conv2dGeometry g = new Conv2dGeometry(2, 8, 5, width, 9, 3, 3, 1, 1, pad, pad, 1, 1);
+      SplittableRandom r = new SplittableRandom(13 + pad);
+      float[] x = integers(r, g.inputSize());
+      float[] w = integers(r, g.weightSize());
+      float[] bias = integers(r, g.outChannels());
+      float[] dy = integers(r, g.outputSize());
+      float[] yE = new float[g.outputSize()];
+      float[] yA = new float[g.outputSize()];
+      SCALAR.forward(yE, 0, x, 0, w, 0, bias, 0, g);
+      SIMD.forward(yA, 0, x, 0, w, 0, bias, 0, g);
+      assertArrayEquals(yE, yA, "forward, pad " + pad);
+      float[] dxE = new float[g.inputSize()];
+      float[] dxA = new float[g.inputSize()];
+      SCALAR.backwardData(dxE, 0, dy, 0, w, 0, g);
+      SIMD.backwardData(dxA, 0, dy, 0, w, 0, g);
+      assertArrayEquals(dxE, dxA, "backwardData, pad " + pad);
+    }
+  }
+
+  private static float[] integers(SplittableRandom r, int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = r.nextInt(-3, 4);
+    }
+    return a;
+  }
+
   /** A lone part's products shared by two threads: still exact on small integers. */
   @Test
   void lonePartIsExactWithTwoThreads() {
     Conv2dGeometry g = new Conv2dGeometry(2, 512, 3, 5, 512, 3, 3, 1, 1, 1, 1, 1, 1);
     SplittableRandom r = new SplittableRandom(11);
-    float[] x = new float[g.inputSize()];
-    float[] dy = new float[g.outputSize()];
-    for (float[] a : new float[][] {x, dy}) {
-      for (int i = 0; i < a.length; i++) {
-        a[i] = r.nextInt(-3, 4);
-      }
-    }
+    float[] x = integers(r, g.inputSize());
+    float[] dy = integers(r, g.outputSize());
     float[] expected = new float[g.weightSize()];
     SCALAR.backwardWeights(expected, 0, null, 0, dy, 0, x, 0, g);
     int before = Parallel.threads();
@@ -198,13 +229,8 @@ class WinogradConvTest {
     assertEquals(64, WinogradConv.partTiles(256, 16 * 256 * 256));
     assertEquals(255, WinogradConv.chunkTiles(256, 256));
     SplittableRandom r = new SplittableRandom(9);
-    float[] x = new float[g.inputSize()];
-    float[] dy = new float[g.outputSize()];
-    for (float[] a : new float[][] {x, dy}) {
-      for (int i = 0; i < a.length; i++) {
-        a[i] = r.nextInt(-3, 4);
-      }
-    }
+    float[] x = integers(r, g.inputSize());
+    float[] dy = integers(r, g.outputSize());
     int before = Parallel.threads();
     try {
       for (int threads = 1; threads <= 2; threads++) {
