@@ -217,17 +217,18 @@ class WinogradConvTest {
   }
 
   /**
-   * With 256 channels in and out the weight gradient has 4 parts and chunks of 255 tiles: 5
-   * images of 32 x 32 outputs (1,280 tiles) are parts of 320 tiles, each two chunks (255 + 65)
+   * With 250 channels in and out the weight gradient has 4 parts and chunks of 258 tiles: 5
+   * images of 32 x 32 outputs (1,280 tiles) are parts of 320 tiles, each two chunks (258 + 62,
+   * neither a multiple of 8 tiles, so each ends in tiles packed one by one)
    * whose products add up; image by image, 4 parts of 64 tiles. On small integers all are
    * exact, so they must agree bit for bit, with 1 thread and with 2.
    */
   @Test
   void chunksAndPartsAddUpExactly() {
-    Conv2dGeometry g = new Conv2dGeometry(5, 256, 32, 32, 256, 3, 3, 1, 1, 1, 1, 1, 1);
-    assertEquals(320, WinogradConv.partTiles(5 * 256, 16 * 256 * 256));
-    assertEquals(64, WinogradConv.partTiles(256, 16 * 256 * 256));
-    assertEquals(255, WinogradConv.chunkTiles(256, 256));
+    Conv2dGeometry g = new Conv2dGeometry(5, 250, 32, 32, 250, 3, 3, 1, 1, 1, 1, 1, 1);
+    assertEquals(320, WinogradConv.partTiles(5 * 256, 16 * 250 * 250));
+    assertEquals(64, WinogradConv.partTiles(256, 16 * 250 * 250));
+    assertEquals(258, WinogradConv.chunkTiles(250, 250));
     SplittableRandom r = new SplittableRandom(9);
     float[] x = integers(r, g.inputSize());
     float[] dy = integers(r, g.outputSize());
