@@ -46,7 +46,7 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Forward and input gradient work in groups of {@link #GROUP_TILES} consecutive tiles
  * (across images), fixed by the geometry; per thread one group's packed V (16·C·T floats),
- * products M (16·out·T, out rounded up to MR) and the input rows it covers live in buffers that
+ * products M (16·out·T, out rounded up to MR) and the padded input plane live in buffers that
  * grow once: for 64 channels in and out, 0.5 MiB. Whole groups go to whichever thread is free;
  * every output comes from the same operations for any thread count.
  */
@@ -57,11 +57,6 @@ final class WinogradConv implements ConvKernels {
   static final int MIN_CHANNELS = 8;
   /** Positions of a transformed tile. */
   private static final int XI = 16;
-  /**
-   * Transformed patches per position in a group's buffer: a row's last vector may run L - 1
-   * tiles past the group's last tile.
-   */
-  private static final int PATCH_RUN = GROUP_TILES + L;
   /** The weight gradient's most parts, and the most floats their partial sums may take. */
   static final int MAX_PARTS = 8;
   static final int PARTIAL_FLOATS = 1 << 22;
@@ -129,7 +124,6 @@ final class WinogradConv implements ConvKernels {
     p.inOff = inOff;
     p.out = out;
     p.outOff = outOff;
-    p.locateSplitValues();
     run(p);
   }
 
@@ -232,7 +226,7 @@ final class WinogradConv implements ConvKernels {
       for (int i = 0; i < images; i++) {
         for (int c = 0; c < p.inC; c++) {
           pad(p, p.inOff + ((firstImage + i) * p.inC + c) * p.inH * p.inW, own.planes,
-              (i * p.inC + c) * p.paddedH * p.paddedW);
+              (i * p.inC + c) * p.paddedH * p.paddedW, 0, p.paddedH);
         }
       }
       packInputTransform(p, count, inPanels, own);
@@ -518,115 +512,100 @@ final class WinogradConv implements ConvKernels {
     int count = Math.min(GROUP_TILES, p.tiles - first);
     int firstImage = first / p.tilesPerImage;
     int images = (first + count - 1) / p.tilesPerImage - firstImage + 1;
-    own.rows = grow(own.rows, images * p.paddedH * p.rowFloats);
-    own.patches = grow(own.patches, XI * PATCH_RUN);
+    int paddedPlane = p.paddedH * p.paddedW;
+    own.planes = grow(own.planes, images * paddedPlane);
     own.packedV = grow(own.packedV, XI * p.inC * GROUP_TILES);
     own.products = grow(own.products, XI * p.outRows * GROUP_TILES);
-    own.tileAt = grow(own.tileAt, 2 * GROUP_TILES);
-    locateTiles(p, first, count, own.tileAt);
+    own.tileAt = grow(own.tileAt, 3 * GROUP_TILES);
+    locateTiles(p, first, count, firstImage, own.tileAt);
     transformInput(p, first, firstImage, images, count, own);
     multiply(p, own);
     transformOutput(p, count, own);
   }
 
   /**
-   * For each tile t of the group: tileAt[t], where its 2x2 outputs start in the output's
-   * channel 0 (image, row 2i, column 2j); and tileAt[GROUP_TILES + t], which of them lie inside
-   * the output plane: {@link #RIGHT} and {@link #BELOW} (the last column or row of tiles pokes
-   * out of an odd-sized plane).
+   * For each tile t of the group: tileAt[t], where its 4x4 patch starts in the group's padded
+   * planes (image, row 2i, column 2j); tileAt[GROUP_TILES + t], where its 2x2 outputs start in
+   * the output's channel 0 (image, row 2i, column 2j); and tileAt[2·GROUP_TILES + t], which of
+   * them lie inside the output plane: {@link #RIGHT} and {@link #BELOW} (the last column or row
+   * of tiles pokes out of an odd-sized plane).
    */
-  private static void locateTiles(Pass p, int first, int count, int[] tileAt) {
+  private static void locateTiles(Pass p, int first, int count, int firstImage, int[] tileAt) {
+    int paddedPlane = p.paddedH * p.paddedW;
     for (int t = 0; t < count; t++) {
       int tile = first + t;
       int n = tile / p.tilesPerImage;
       int i = tile % p.tilesPerImage / p.tilesW;
       int j = tile % p.tilesW;
-      tileAt[t] = n * p.outC * p.outH * p.outW + 2 * i * p.outW + 2 * j;
-      tileAt[GROUP_TILES + t] = (2 * j + 1 < p.outW ? RIGHT : 0)
+      tileAt[t] = (n - firstImage) * paddedPlane + 2 * i * p.paddedW + 2 * j;
+      tileAt[GROUP_TILES + t] = n * p.outC * p.outH * p.outW + 2 * i * p.outW + 2 * j;
+      tileAt[2 * GROUP_TILES + t] = (2 * j + 1 < p.outW ? RIGHT : 0)
           | (2 * i + 1 < p.outH ? BELOW : 0);
     }
+    // the group's missing last tiles gather a patch from the start of the planes: their
+    // products are computed but never written out
+    Arrays.fill(tileAt, count, GROUP_TILES, 0);
   }
 
   /**
    * {@code V[ξ][c][t] = (Bᵀ d B)[ξ]} for every channel c and tile t of the group, d the tile's
    * 4x4 patch, packed as the micro-kernel reads B: {@code v[((ξ·panels + t / NR)·C + c)·NR +
-   * t % NR]} (tiles past count: whatever the buffers held, never written out).
-   *
-   * <p>Per channel, the padded rows that the group's tiles cover are split into their even and
-   * odd columns ({@link #splitRows}): the patches of L neighbouring tiles of a row then start L
-   * consecutive even columns apart, so each of their 16 values is one contiguous vector load
-   * (a gather of every other value per load took a quarter of a CNN training step, JFR
-   * profile of {@code TrainStepBench}). Each row of tiles is transformed into {@code patches}
-   * in tile order, L tiles at a time (the last vector of a row runs on into the next row's
-   * slots, which that row then overwrites), and the group's tiles are copied from there into
-   * V's panels.
+   * t % NR]} (tiles past count: whatever the start of the planes gives, never written out).
+   * Per channel: the group's planes are copied with their zero border, then the patches are
+   * gathered and transformed L tiles at a time in vectors.
    */
   private static void transformInput(Pass p, int first, int firstImage, int images, int count,
       Buffers own) {
-    float[] rows = own.rows;
-    float[] h = own.patches;
+    float[] planes = own.planes;
     float[] v = own.packedV;
+    int[] tileAt = own.tileAt;
     int panels = GROUP_TILES / NR;
     int xiStride = panels * p.inC * NR;
+    int pw = p.paddedW;
+    int paddedPlane = p.paddedH * pw;
     int inPlane = p.inH * p.inW;
-    int imageRows = p.paddedH * p.rowFloats;
+    // the padded rows the group reads: from its first tile's row in the first image to its
+    // last tile's in the last (a group may hold part of an image, or parts of two)
+    int firstRow = 2 * (first % p.tilesPerImage / p.tilesW);
+    int endRow = 2 * ((first + count - 1) % p.tilesPerImage / p.tilesW) + 4;
     for (int c = 0; c < p.inC; c++) {
       for (int i = 0; i < images; i++) {
-        int n = firstImage + i;
-        // the image's tiles in the group: [lo, hi) in the image's row-major tile order
-        int imageFirst = n * p.tilesPerImage;
-        int lo = Math.max(first, imageFirst) - imageFirst;
-        int hi = Math.min(first + count, imageFirst + p.tilesPerImage) - imageFirst;
-        int rowLo = lo / p.tilesW;
-        int rowHi = (hi - 1) / p.tilesW;
-        splitRows(p, p.inOff + (n * p.inC + c) * inPlane, rows, i * imageRows, 2 * rowLo,
-            2 * rowHi + 4);
-        for (int row = rowLo; row <= rowHi; row++) {
-          int rowFirst = row * p.tilesW;
-          int from = Math.max(lo, rowFirst) - rowFirst;
-          int to = Math.min(hi, rowFirst + p.tilesW) - rowFirst;
-          int at = i * imageRows + 2 * row * p.rowFloats;
-          int hAt = imageFirst + rowFirst - first;
-          for (int col = from; col < to; col += L) {
-            transformPatches(rows, at + col, p.rowFloats, p.halfRow, h, hAt + col, PATCH_RUN);
-          }
-        }
+        pad(p, p.inOff + ((firstImage + i) * p.inC + c) * inPlane, planes, i * paddedPlane,
+            i == 0 ? firstRow : 0, i == images - 1 ? endRow : p.paddedH);
       }
-      for (int t = 0; t < GROUP_TILES; t += L) {
-        int at = (t / NR * p.inC + c) * NR + t % NR;
-        for (int xi = 0; xi < XI; xi++) {
-          FloatVector.fromArray(F, h, xi * PATCH_RUN + t).intoArray(v, at + xi * xiStride);
+      for (int panel = 0; panel < panels; panel++) {
+        int at = (panel * p.inC + c) * NR;
+        for (int h = 0; h < NR; h += L) {
+          transformPatches(planes, tileAt, panel * NR + h, pw, v, at + h, xiStride);
         }
       }
     }
   }
 
   /**
-   * Bᵀ d B for the L tiles of a row whose first patch starts at even column {@code at} of the
-   * split rows: column 2j + s of padded row r is {@code rows[at + r·rowFloats + j + (s odd ?
-   * half : 0) + s / 2]}; writes position ξ of tile l to {@code h[hAt + ξ·stride + l]}.
+   * Bᵀ d B for the L tiles from tile {@code first}: value (r, s) of tile l's patch is
+   * {@code planes[tileAt[first + l] + r·pw + s]}, gathered L tiles at a time (one gather
+   * instruction where the CPU has it, rather than L scalar loads and stores into a buffer for
+   * vector loads); writes position ξ of tile l to {@code v[at + ξ·stride + l]}.
    */
-  private static void transformPatches(float[] rows, int at, int rowFloats, int half,
-      float[] h, int hAt, int stride) {
-    int r1 = at + rowFloats;
-    int r2 = r1 + rowFloats;
-    int r3 = r2 + rowFloats;
-    FloatVector d00 = FloatVector.fromArray(F, rows, at);
-    FloatVector d01 = FloatVector.fromArray(F, rows, at + half);
-    FloatVector d02 = FloatVector.fromArray(F, rows, at + 1);
-    FloatVector d03 = FloatVector.fromArray(F, rows, at + half + 1);
-    FloatVector d10 = FloatVector.fromArray(F, rows, r1);
-    FloatVector d11 = FloatVector.fromArray(F, rows, r1 + half);
-    FloatVector d12 = FloatVector.fromArray(F, rows, r1 + 1);
-    FloatVector d13 = FloatVector.fromArray(F, rows, r1 + half + 1);
-    FloatVector d20 = FloatVector.fromArray(F, rows, r2);
-    FloatVector d21 = FloatVector.fromArray(F, rows, r2 + half);
-    FloatVector d22 = FloatVector.fromArray(F, rows, r2 + 1);
-    FloatVector d23 = FloatVector.fromArray(F, rows, r2 + half + 1);
-    FloatVector d30 = FloatVector.fromArray(F, rows, r3);
-    FloatVector d31 = FloatVector.fromArray(F, rows, r3 + half);
-    FloatVector d32 = FloatVector.fromArray(F, rows, r3 + 1);
-    FloatVector d33 = FloatVector.fromArray(F, rows, r3 + half + 1);
+  private static void transformPatches(float[] planes, int[] tileAt, int first, int pw,
+      float[] v, int at, int stride) {
+    FloatVector d00 = FloatVector.fromArray(F, planes, 0, tileAt, first);
+    FloatVector d01 = FloatVector.fromArray(F, planes, 1, tileAt, first);
+    FloatVector d02 = FloatVector.fromArray(F, planes, 2, tileAt, first);
+    FloatVector d03 = FloatVector.fromArray(F, planes, 3, tileAt, first);
+    FloatVector d10 = FloatVector.fromArray(F, planes, pw, tileAt, first);
+    FloatVector d11 = FloatVector.fromArray(F, planes, pw + 1, tileAt, first);
+    FloatVector d12 = FloatVector.fromArray(F, planes, pw + 2, tileAt, first);
+    FloatVector d13 = FloatVector.fromArray(F, planes, pw + 3, tileAt, first);
+    FloatVector d20 = FloatVector.fromArray(F, planes, 2 * pw, tileAt, first);
+    FloatVector d21 = FloatVector.fromArray(F, planes, 2 * pw + 1, tileAt, first);
+    FloatVector d22 = FloatVector.fromArray(F, planes, 2 * pw + 2, tileAt, first);
+    FloatVector d23 = FloatVector.fromArray(F, planes, 2 * pw + 3, tileAt, first);
+    FloatVector d30 = FloatVector.fromArray(F, planes, 3 * pw, tileAt, first);
+    FloatVector d31 = FloatVector.fromArray(F, planes, 3 * pw + 1, tileAt, first);
+    FloatVector d32 = FloatVector.fromArray(F, planes, 3 * pw + 2, tileAt, first);
+    FloatVector d33 = FloatVector.fromArray(F, planes, 3 * pw + 3, tileAt, first);
     // Bᵀ d, row by row: e0 = d0 - d2, e1 = d1 + d2, e2 = d2 - d1, e3 = d1 - d3
     FloatVector e00 = d00.sub(d20);
     FloatVector e01 = d01.sub(d21);
@@ -645,54 +624,37 @@ final class WinogradConv implements ConvKernels {
     FloatVector e32 = d12.sub(d32);
     FloatVector e33 = d13.sub(d33);
     // (Bᵀ d) B, the same combinations of each row's columns, to ξ = 4r + s
-    e00.sub(e02).intoArray(h, hAt);
-    e01.add(e02).intoArray(h, hAt + stride);
-    e02.sub(e01).intoArray(h, hAt + 2 * stride);
-    e01.sub(e03).intoArray(h, hAt + 3 * stride);
-    e10.sub(e12).intoArray(h, hAt + 4 * stride);
-    e11.add(e12).intoArray(h, hAt + 5 * stride);
-    e12.sub(e11).intoArray(h, hAt + 6 * stride);
-    e11.sub(e13).intoArray(h, hAt + 7 * stride);
-    e20.sub(e22).intoArray(h, hAt + 8 * stride);
-    e21.add(e22).intoArray(h, hAt + 9 * stride);
-    e22.sub(e21).intoArray(h, hAt + 10 * stride);
-    e21.sub(e23).intoArray(h, hAt + 11 * stride);
-    e30.sub(e32).intoArray(h, hAt + 12 * stride);
-    e31.add(e32).intoArray(h, hAt + 13 * stride);
-    e32.sub(e31).intoArray(h, hAt + 14 * stride);
-    e31.sub(e33).intoArray(h, hAt + 15 * stride);
+    e00.sub(e02).intoArray(v, at);
+    e01.add(e02).intoArray(v, at + stride);
+    e02.sub(e01).intoArray(v, at + 2 * stride);
+    e01.sub(e03).intoArray(v, at + 3 * stride);
+    e10.sub(e12).intoArray(v, at + 4 * stride);
+    e11.add(e12).intoArray(v, at + 5 * stride);
+    e12.sub(e11).intoArray(v, at + 6 * stride);
+    e11.sub(e13).intoArray(v, at + 7 * stride);
+    e20.sub(e22).intoArray(v, at + 8 * stride);
+    e21.add(e22).intoArray(v, at + 9 * stride);
+    e22.sub(e21).intoArray(v, at + 10 * stride);
+    e21.sub(e23).intoArray(v, at + 11 * stride);
+    e30.sub(e32).intoArray(v, at + 12 * stride);
+    e31.add(e32).intoArray(v, at + 13 * stride);
+    e32.sub(e31).intoArray(v, at + 14 * stride);
+    e31.sub(e33).intoArray(v, at + 15 * stride);
   }
 
   /**
-   * Padded rows [rowStart, rowEnd) of the input plane at in[from] (shifted by padH, padW, zeros
-   * around it), each split into its even and odd columns: padded column 2j of row r goes to
-   * {@code rows[at + r·rowFloats + j]}, column 2j + 1 to {@code rows[at + r·rowFloats + halfRow
-   * + j]}. One fill and one loop over the input values through {@link Pass#splitAt}: rows of a
-   * LeNet plane are 14 values, and two loops and two fills per row cost more than the gathers
-   * this replaces (JFR profile of {@code TrainStepBench}).
+   * Rows [rowStart, rowEnd) of one padded plane (paddedH, paddedW) at planes[at]: the input
+   * plane (inH, inW) at in[from], shifted by (padH, padW), zeros around it.
    */
-  private static void splitRows(Pass p, int from, float[] rows, int at, int rowStart,
-      int rowEnd) {
-    Arrays.fill(rows, at + rowStart * p.rowFloats, at + rowEnd * p.rowFloats, 0f);
-    int first = Math.max(0, rowStart - p.padH) * p.inW;
-    int end = Math.min(p.inH, rowEnd - p.padH) * p.inW;
-    int[] splitAt = p.splitAt;
-    float[] in = p.in;
-    for (int k = first; k < end; k++) {
-      rows[at + splitAt[k]] = in[from + k];
-    }
-  }
-
-  /**
-   * One padded plane (paddedH, paddedW) at planes[at]: the input plane (inH, inW) at in[from],
-   * shifted by (padH, padW), zeros around it.
-   */
-  private static void pad(Pass p, int from, float[] planes, int at) {
+  private static void pad(Pass p, int from, float[] planes, int at, int rowStart, int rowEnd) {
     int pw = p.paddedW;
-    Arrays.fill(planes, at, at + p.paddedH * pw, 0f);
+    Arrays.fill(planes, at + rowStart * pw, at + rowEnd * pw, 0f);
+    // padded row r holds input row r - padH, if there is one
+    int start = Math.max(rowStart, p.padH);
+    int end = Math.min(rowEnd, p.inH + p.padH);
     int cols = Math.min(p.inW, pw - p.padW);
-    for (int r = 0; r < p.inH; r++) {
-      System.arraycopy(p.in, from + r * p.inW, planes, at + (r + p.padH) * pw + p.padW, cols);
+    for (int r = start; r < end; r++) {
+      System.arraycopy(p.in, from + (r - p.padH) * p.inW, planes, at + r * pw + p.padW, cols);
     }
   }
 
@@ -733,8 +695,8 @@ final class WinogradConv implements ConvKernels {
         transformProducts(m, o * GROUP_TILES + t0, xiStride, b, y);
         int live = Math.min(L, count - t0);
         for (int l = 0; l < live; l++) {
-          int dst = channel + tileAt[t0 + l];
-          int inside = tileAt[GROUP_TILES + t0 + l];
+          int dst = channel + tileAt[GROUP_TILES + t0 + l];
+          int inside = tileAt[2 * GROUP_TILES + t0 + l];
           boolean right = (inside & RIGHT) != 0;
           boolean below = (inside & BELOW) != 0;
           p.out[dst] = y[l];
@@ -794,12 +756,7 @@ final class WinogradConv implements ConvKernels {
   /** One thread's buffers, grown once to the largest pass it has run. */
   private static final class Buffers {
     float[] weights = new float[0];
-    /** The weight gradient's padded input planes. */
     float[] planes = new float[0];
-    /** Forward and input gradient: a group's padded rows split into even and odd columns. */
-    float[] rows = new float[0];
-    /** A group's transformed patches of one channel, in tile order: (16, PATCH_RUN). */
-    float[] patches = new float[0];
     float[] packedV = new float[0];
     /** The products M; in the weight gradient, the packed transformed dy. */
     float[] products = new float[0];
@@ -833,14 +790,6 @@ final class WinogradConv implements ConvKernels {
     /** The zero-bordered plane that the tiles cover: (2·tilesH + 2, 2·tilesW + 2). */
     int paddedH;
     int paddedW;
-    /**
-     * A padded row split into its even and odd columns: the even ones from 0, the odd ones
-     * from halfRow, tilesW + 1 each plus room for a vector load starting at the last tile.
-     */
-    int halfRow;
-    int rowFloats;
-    /** Forward and input gradient: where input value k of a plane goes in its split rows. */
-    int[] splitAt = new int[0];
     int tiles;
     int groups;
     /** The weight gradient: its parts, tiles per part and tiles per chunk. */
@@ -883,22 +832,11 @@ final class WinogradConv implements ConvKernels {
       tilesPerImage = tilesH * tilesW;
       paddedH = 2 * tilesH + 2;
       paddedW = 2 * tilesW + 2;
-      halfRow = tilesW + L;
-      rowFloats = 2 * halfRow;
       tiles = batch * tilesPerImage;
       groups = (tiles + GROUP_TILES - 1) / GROUP_TILES;
       bias = null;
       gradient = false;
       return this;
-    }
-
-    /** Fills {@link #splitAt} for this pass's planes (see {@link #splitRows}). */
-    void locateSplitValues() {
-      splitAt = grow(splitAt, inH * inW);
-      for (int k = 0; k < inH * inW; k++) {
-        int column = k % inW + padW;
-        splitAt[k] = (k / inW + padH) * rowFloats + (column & 1) * halfRow + (column >> 1);
-      }
     }
 
     void clear() {
