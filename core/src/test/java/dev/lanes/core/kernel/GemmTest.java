@@ -188,16 +188,18 @@ class GemmTest {
   }
 
   /**
-   * The threads split the rows of C, and each element's sum runs in the same order whoever
-   * computes it, so 1 and 2 threads give the same bits: on sizes over the parallel threshold,
-   * with k over several packed blocks and edge tiles on both sides.
+   * Each element's sum runs in the same order whichever thread computes it, so 1 and 2
+   * threads give the same bits, for each way of splitting a product: on sizes over the
+   * parallel threshold, with k over several packed blocks and edge tiles on both sides.
    */
   @Test
   void oneAndTwoThreadsGiveTheSameBits() {
-    // n = 203: threads take column panels; n = 20 (two panels): threads split the rows
-    for (int n : new int[] {203, 20}) {
-      oneAndTwoThreadsGiveTheSameBits(301, n, 1100);
-    }
+    // 400 rows (9 blocks of 48): threads take blocks of rows
+    oneAndTwoThreadsGiveTheSameBits(400, 203, 1100);
+    // 64 rows (a dense layer's batch): threads take chunks of column panels
+    oneAndTwoThreadsGiveTheSameBits(64, 203, 1100);
+    // 301 rows (7 blocks) and 20 columns (two panels): one range of rows per thread
+    oneAndTwoThreadsGiveTheSameBits(301, 20, 1100);
   }
 
   private static void oneAndTwoThreadsGiveTheSameBits(int m, int n, int k) {

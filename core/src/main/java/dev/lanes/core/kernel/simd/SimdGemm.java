@@ -36,18 +36,22 @@ import jdk.incubator.vector.FloatVector;
  * <p>alpha and beta are applied at write-back: the first KC block computes
  * {@code alpha·acc + beta·C}, the later ones {@code alpha·acc + C}.
  *
- * <p>Threads: when C has at least two NR-wide column panels per thread, each block of k
- * first packs the whole of op(A)[:, pc:+kc] once, its panels split over the threads, and then
- * the threads take chunks of column panels (about two per thread, of {@link #MIN_CHUNK_PANELS}
- * to {@link #MAX_CHUNK_PANELS} panels) as they come free, each chunk
- * packing its own columns of op(B) and multiplying every row of C by them: two hand-offs per
- * block of k, A packed once rather than once per thread, and a thread held up by another
- * process leaves its remaining chunks to the other rather than holding up the call (before,
- * each thread took one fixed half of the columns and packed all of A itself). Narrower
- * products split the rows of C (the ic loop) in whole MR panels and share the packed B block.
- * Every element of C is computed by the same operations in the same order whichever thread
- * computes it (the k blocking is the same, and the micro-kernel's lanes do not interact), so
- * the result is bit for bit the same for any thread count.
+ * <p>Threads: a product with at least {@link #MIN_ROW_BLOCKS_PER_THREAD} blocks of MC rows per
+ * thread splits its rows, as OpenBLAS does: per block of op(B) the threads first pack it
+ * together (it is shared), then take the MC-row blocks of C as they come free, each packing its
+ * own block of A and multiplying it by the whole shared block of B; a thread held up by another
+ * process leaves its remaining blocks to the other rather than holding up the call. Products
+ * with fewer rows (a dense layer's batch of 64) but at least two NR-wide column panels per
+ * thread split the columns instead: each block of k first packs the whole of op(A)[:, pc:+kc]
+ * once, its panels split over the threads, and then the threads take chunks of column panels
+ * (about two per thread, of {@link #MIN_CHUNK_PANELS} to {@link #MAX_CHUNK_PANELS} panels) as
+ * they come free, each chunk packing its own columns of op(B) and multiplying every row of C
+ * by them. The rest split their rows in whole MR panels, one range per thread. With 2 threads
+ * at n = 512 the row split ran 2.26 ms where the column split ran 2.49-2.64 (JMH, two runs of
+ * two forks each, README's sgemm section); at n = 1024 and 2048 they measured alike. Every
+ * element of C is computed by the same operations in the same order whichever thread computes
+ * it (the k blocking is the same, and the micro-kernel's lanes do not interact), so the result
+ * is bit for bit the same for any thread count.
  *
  * <p>Small products (m·n·k ≤ {@link #SMALL}) skip packing, which would cost as much as the
  * multiply: a register-blocked loop reads A and B where they are.
@@ -81,8 +85,14 @@ final class SimdGemm implements GemmKernel {
    * zeros (a first convolution's weight gradient: 32 x 9 x 784 ran at 9 GFLOP/s packed).
    */
   static final long SMALL = 48L * 48 * 48;
-  /** Threads take column panels (see the class comment); -Dtune.rowSplit=true to compare. */
-  static final boolean COLUMN_SPLIT = !Boolean.getBoolean("tune.rowSplit");
+  /**
+   * The fewest blocks of MC rows per thread for which the threads split the rows of C, taking
+   * a block at a time (see the class comment): with fewer, the last blocks would leave a
+   * thread idle for a large part of the call.
+   */
+  static final int MIN_ROW_BLOCKS_PER_THREAD = 4;
+  /** -Dtune.columnSplit=true: the column split wherever it applies, to compare. */
+  static final boolean FORCE_COLUMN_SPLIT = Boolean.getBoolean("tune.columnSplit");
   /**
    * The fewest column panels per chunk of the column split (64 columns): every chunk reads the
    * whole shared packed A once, so narrower chunks would read it more often for little balance.
@@ -198,7 +208,10 @@ final class SimdGemm implements GemmKernel {
       int rowPanels = (m + MR - 1) / MR;
       int allColPanels = (n + NR - 1) / NR;
       boolean big = (long) m * n * k >= PARALLEL && Parallel.threads() > 1;
-      if (COLUMN_SPLIT && big && allColPanels >= 2 * Parallel.threads()) {
+      int rowBlocks = (rowPanels + MC / MR - 1) / (MC / MR);
+      boolean rowBlockSplit = big && !FORCE_COLUMN_SPLIT
+          && rowBlocks >= MIN_ROW_BLOCKS_PER_THREAD * Parallel.threads();
+      if (big && !rowBlockSplit && allColPanels >= 2 * Parallel.threads()) {
         columnSplit(rowPanels, allColPanels);
         return;
       }
@@ -213,7 +226,10 @@ final class SimdGemm implements GemmKernel {
         for (pc = 0; pc < k; pc += KC) {
           kc = Math.min(KC, k - pc);
           blockBeta = pc == 0 ? beta : 1f;
-          if (parallel) {
+          if (rowBlockSplit) {
+            Parallel.parallelFor(colPanels, 1, packB);
+            Parallel.parallelForDynamic(rowPanels, MC / MR, multiply);
+          } else if (parallel) {
             Parallel.parallelFor(colPanels, 1, packB);
             Parallel.parallelFor(rowPanels, 1, multiply);
           } else {
