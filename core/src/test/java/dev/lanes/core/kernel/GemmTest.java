@@ -75,12 +75,14 @@ class GemmTest {
   /**
    * Small integers make every partial sum exact in float, so the kernels must agree to the bit
    * with an exact long computation, whatever their order of summation: here through the packed
-   * path (edge tiles on both sides, k over several packed blocks) and through the small path.
+   * path (edge tiles on both sides, k over several packed blocks; a C of over 2²¹ floats, whose
+   * blocks run row panel by row panel) and through the small path.
    */
   @ParameterizedTest
   @MethodSource("kernels")
   void integerProductsAreExact(GemmKernel kernel) {
-    int[][] sizes = {{70, 53, 300}, {5, 7, 9}, {1, 1, 1}, {13, 40, 3}, {19, 37, 1100}};
+    int[][] sizes = {{70, 53, 300}, {5, 7, 9}, {1, 1, 1}, {13, 40, 3}, {19, 37, 1100},
+        {2053, 1031, 19}};
     for (int[] s : sizes) {
       int m = s[0];
       int n = s[1];
@@ -200,6 +202,8 @@ class GemmTest {
     oneAndTwoThreadsGiveTheSameBits(64, 203, 1100);
     // 301 rows (7 blocks) and 20 columns (two panels): one range of rows per thread
     oneAndTwoThreadsGiveTheSameBits(301, 20, 1100);
+    // over 2²¹ floats of C: blocks of rows, each row panel across all of B's panels
+    oneAndTwoThreadsGiveTheSameBits(2053, 1031, 40);
   }
 
   private static void oneAndTwoThreadsGiveTheSameBits(int m, int n, int k) {
