@@ -84,6 +84,39 @@ class PoolPropertyTest {
   }
 
   @Test
+  void maxPool2x2BackwardMatchesTheReferenceExactly() {
+    // stride 2 takes the vector path (rows of at least L windows) or its one-window loop,
+    // strides 1 and 3 the reference; odd sizes leave inputs in no window; dy has ±0, NaN, ±∞
+    float[] specials = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+    Property.named("simd maxPool2d 2x2 backward matches scalar").tries(150).check(c -> {
+      int stride = c.intIn("stride", 1, 3);
+      Pool2dGeometry g = new Pool2dGeometry(c.size("batch", 1, 3), c.size("channels", 1, 3),
+          c.size("height", 2, 17), c.size("width", 2, 3 * LANES + 20, 2 * LANES,
+              2 * LANES + 1, 4 * LANES + 3), 2, 2, stride, stride, 0, 0);
+      c.note("geometry", g);
+      float[] x = new float[g.inputSize()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = c.random().nextInt(-4, 5); // ties are common
+      }
+      int[] arg = new int[g.outputSize() + 1];
+      SCALAR.pool().maxPoolForward(new float[g.outputSize()], 0, arg, 1, x, 0, g);
+      float[] dy = new float[g.outputSize() + 2];
+      for (int i = 0; i < dy.length; i++) {
+        dy[i] = c.random().nextInt(10) == 0 ? specials[c.random().nextInt(specials.length)]
+            : c.random().nextInt(-9, 10) / 4f;
+      }
+      float[] expected = c.floats("dx garbage", g.inputSize() + 3, -9, 9);
+      float[] actual = expected.clone();
+      SCALAR.pool().maxPoolBackward(expected, 3, dy, 2, arg, 1, g);
+      SIMD.pool().maxPoolBackward(actual, 3, dy, 2, arg, 1, g);
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
+            "dx[" + i + "]: " + expected[i] + " vs " + actual[i]);
+      }
+    });
+  }
+
+  @Test
   void avgPoolMatchesTheDirectLoopsExactly() {
     Property.named("simd avgPool2d matches scalar").tries(250).check(c -> {
       Pool2dGeometry g = geometry(c);

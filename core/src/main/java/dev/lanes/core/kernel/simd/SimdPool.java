@@ -3,12 +3,14 @@ package dev.lanes.core.kernel.simd;
 import static dev.lanes.core.kernel.simd.FloatSpecies.F;
 import static dev.lanes.core.kernel.simd.FloatSpecies.I;
 import static dev.lanes.core.kernel.simd.FloatSpecies.L;
+import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.IS_NAN;
 
 import dev.lanes.core.kernel.Pool2dGeometry;
 import dev.lanes.core.kernel.PoolKernels;
 import dev.lanes.core.kernel.scalar.ScalarPool;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -23,7 +25,8 @@ import jdk.incubator.vector.VectorShuffle;
  * right padding are computed one at a time.
  *
  * <p>The backward passes scatter-add into dx, which AVX2 cannot vectorise; they run the
- * reference loops.
+ * reference loops, except max pooling's 2x2 windows with stride 2, which do not overlap
+ * ({@link #maxPool2x2Backward}).
  */
 final class SimdPool implements PoolKernels {
   /** Gathers serve strides up to this; larger strides (rare) take the one-at-a-time path. */
@@ -34,6 +37,12 @@ final class SimdPool implements PoolKernels {
   /** Lane j takes lane 2j of the two vectors side by side (indices ≥ L pick the second). */
   private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, j -> 2 * j);
   private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, j -> 2 * j + 1);
+  /** Lanes 0, L, 1, L + 1, ... of two vectors side by side: the first halves interleaved. */
+  private static final VectorShuffle<Float> ZIP_LOW =
+      VectorShuffle.fromOp(F, j -> j / 2 + (j % 2) * L);
+  /** The same for the second halves: lanes L/2, 3L/2, L/2 + 1, ... */
+  private static final VectorShuffle<Float> ZIP_HIGH =
+      VectorShuffle.fromOp(F, j -> L / 2 + j / 2 + (j % 2) * L);
   /** {0, 2, 4, ...}: the columns of L neighbouring 2x2 windows. */
   private static final IntVector EVEN_INDEX = IntVector.zero(I).addIndex(2);
 
@@ -262,7 +271,84 @@ final class SimdPool implements PoolKernels {
   @Override
   public void maxPoolBackward(float[] dx, int dxOff, float[] dy, int dyOff, int[] argmax,
       int argOff, Pool2dGeometry g) {
-    reference.maxPoolBackward(dx, dxOff, dy, dyOff, argmax, argOff, g);
+    if (g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2
+        && g.padH() == 0 && g.padW() == 0) {
+      maxPool2x2Backward(dx, dxOff, dy, dyOff, argmax, argOff, g);
+    } else {
+      reference.maxPoolBackward(dx, dxOff, dy, dyOff, argmax, argOff, g);
+    }
+  }
+
+  /**
+   * 2x2 windows with stride 2 and no padding do not overlap, so every input gets either its
+   * window's gradient (where the forward found the maximum) or zero, and dx is written once,
+   * row by row, instead of being zeroed and then scattered into (the reference's way, which
+   * reads the zeroed planes back from memory). L windows at a time: each tap's values are
+   * dy where the argmax is that tap, +0 elsewhere, and the taps of a row are interleaved
+   * back into its 2L inputs; rows of fewer than L windows go one window at a time. The
+   * gradient is added to +0 as the reference adds it to its zeroed dx (so -0 becomes +0):
+   * the result is the reference's, bit for bit.
+   */
+  private static void maxPool2x2Backward(float[] dx, int dxOff, float[] dy, int dyOff,
+      int[] argmax, int argOff, Pool2dGeometry g) {
+    int h = g.height();
+    int w = g.width();
+    int outH = g.outHeight();
+    int outW = g.outWidth();
+    for (int plane = 0; plane < g.batch() * g.channels(); plane++) {
+      int in = dxOff + plane * h * w;
+      for (int oh = 0; oh < outH; oh++) {
+        int o = (plane * outH + oh) * outW;
+        int r0 = 2 * oh * w;
+        if (outW >= L) {
+          // the last block overlaps the one before it rather than leave a scalar tail
+          for (int ow = 0; ; ow += L) {
+            int first = Math.min(ow, outW - L);
+            unpool2x2Block(dx, in, r0 + 2 * first, w, dy, dyOff + o + first, argmax,
+                argOff + o + first);
+            if (first == outW - L) {
+              break;
+            }
+          }
+        } else {
+          for (int ow = 0; ow < outW; ow++) {
+            int c = r0 + 2 * ow;
+            float v = 0f + dy[dyOff + o + ow];
+            int at = argmax[argOff + o + ow];
+            dx[in + c] = at == c ? v : 0f;
+            dx[in + c + 1] = at == c + 1 ? v : 0f;
+            dx[in + c + w] = at == c + w ? v : 0f;
+            dx[in + c + w + 1] = at == c + w + 1 ? v : 0f;
+          }
+        }
+        if (w > 2 * outW) { // an odd width: the last column is in no window
+          dx[in + r0 + w - 1] = 0f;
+          dx[in + r0 + 2 * w - 1] = 0f;
+        }
+      }
+      // rows past the last window's (an odd height)
+      Arrays.fill(dx, in + 2 * outH * w, in + h * w, 0f);
+    }
+  }
+
+  /**
+   * The inputs of L neighbouring windows, the first one's top-left at c in the plane at dx[in]:
+   * dy[o + j] to the argmax of window j, zeros to the other three.
+   */
+  private static void unpool2x2Block(float[] dx, int in, int c, int w, float[] dy, int o,
+      int[] argmax, int a) {
+    FloatVector zero = FloatVector.zero(F);
+    FloatVector v = zero.add(FloatVector.fromArray(F, dy, o));
+    IntVector at = IntVector.fromArray(I, argmax, a);
+    IntVector tap = EVEN_INDEX.add(c);
+    FloatVector v00 = zero.blend(v, at.compare(EQ, tap).cast(F));
+    FloatVector v01 = zero.blend(v, at.compare(EQ, tap.add(1)).cast(F));
+    FloatVector v10 = zero.blend(v, at.compare(EQ, tap.add(w)).cast(F));
+    FloatVector v11 = zero.blend(v, at.compare(EQ, tap.add(w + 1)).cast(F));
+    v00.rearrange(ZIP_LOW, v01).intoArray(dx, in + c);
+    v00.rearrange(ZIP_HIGH, v01).intoArray(dx, in + c + L);
+    v10.rearrange(ZIP_LOW, v11).intoArray(dx, in + c + w);
+    v10.rearrange(ZIP_HIGH, v11).intoArray(dx, in + c + w + L);
   }
 
   @Override
