@@ -161,9 +161,9 @@ class WinogradConvTest {
   }
 
   /**
-   * Rows of tiles longer than a group: groups then start and end inside a row, and a row's
-   * last vector of tiles runs past the group's end. Exact on small integers, odd width and
-   * height so that the last column and row of tiles poke out.
+   * Rows of tiles longer than a group: groups then start and end inside a row of tiles, and
+   * the padded rows a group copies begin and end inside an image. Exact on small integers, odd
+   * width and height so that the last column and row of tiles poke out.
    */
   @Test
   void groupsThatStartAndEndInsideARowOfTiles() {
@@ -217,11 +217,11 @@ class WinogradConvTest {
   }
 
   /**
-   * With 250 channels in and out the weight gradient has 4 parts and chunks of 258 tiles: 5
-   * images of 32 x 32 outputs (1,280 tiles) are parts of 320 tiles, each two chunks (258 + 62,
-   * neither a multiple of 8 tiles, so each ends in tiles packed one by one)
-   * whose products add up; image by image, 4 parts of 64 tiles. On small integers all are
-   * exact, so they must agree bit for bit, with 1 thread and with 2.
+   * With 250 channels in and out (an edge panel on both sides of every product) the weight
+   * gradient has 4 parts and chunks of 258 tiles: 5 images of 32 x 32 outputs (1,280 tiles) are
+   * parts of 320 tiles, each two chunks (258 + 62) whose products add up; image by image, 4
+   * parts of 64 tiles. On small integers all are exact, so they must agree bit for bit, with 1
+   * thread and with 2.
    */
   @Test
   void chunksAndPartsAddUpExactly() {
