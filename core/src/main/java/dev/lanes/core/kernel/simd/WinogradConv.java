@@ -93,8 +93,7 @@ final class WinogradConv implements ConvKernels {
       fallback.forward(y, yOff, x, xOff, w, wOff, bias, biasOff, g);
       return;
     }
-    Pass p = passes.get().set(g.batch(), g.inChannels(), g.height(), g.width(),
-        g.outChannels(), g.outHeight(), g.outWidth(), g.padH(), g.padW());
+    Pass p = passes.get().set(g);
     p.bias = bias;
     p.biasOff = biasOff;
     convolve(p, x, xOff, y, yOff, w, wOff, false);
@@ -140,8 +139,9 @@ final class WinogradConv implements ConvKernels {
    * Summed over the tiles first, that is 16 products {@code W[ξ] (out, C) = DY[ξ] (out, T) ·
    * X[ξ]ᵀ (T, C)} with k = T, the transforms again writing the micro-kernel's packed panels
    * (through {@code Gemm.sgemm}, packing took 19% of the samples of a JFR profile against the
-   * micro-kernel's 25%, and the whole was no faster than im2col in probe loops). The tiles are cut into parts fixed by the geometry (at most
-   * {@link #MAX_PARTS}, their partial sums within {@link #PARTIAL_FLOATS}); each part sums its
+   * micro-kernel's 25%, and the whole was no faster than im2col in probe loops). The tiles are
+   * cut into parts fixed by the geometry (at most {@link #MAX_PARTS}, their partial sums within
+   * {@link #PARTIAL_FLOATS}); each part sums its
    * tiles in order, a chunk of at most {@link #CHUNK_FLOATS} transformed values at a time,
    * into its own W; the parts go to the threads as they come free and their W are added in
    * part order, then transformed back and added to dw: the same bits for any thread count.
@@ -153,8 +153,7 @@ final class WinogradConv implements ConvKernels {
       fallback.backwardWeights(dw, dwOff, dBias, dBiasOff, dy, dyOff, x, xOff, g);
       return;
     }
-    Pass p = passes.get().set(g.batch(), g.inChannels(), g.height(), g.width(),
-        g.outChannels(), g.outHeight(), g.outWidth(), g.padH(), g.padW());
+    Pass p = passes.get().set(g);
     p.in = x;
     p.inOff = xOff;
     p.out = dy;
@@ -452,7 +451,8 @@ final class WinogradConv implements ConvKernels {
 
   /**
    * U = G g Gᵀ for every pair of output o and input c of the pass, packed as the micro-kernel
-   * reads A: {@code u[((ξ·panels + o / MR)·C + c)·MR + o % MR]}, rows past the last output zero.
+   * reads A: {@code u[((ξ·panels + o / MR)·C + c)·MR + o % MR]}, rows past the last output
+   * zero.
    * {@code turned}: g is w's kernel for (c, o) turned by 180 degrees, w (C', out', 3, 3) with the
    * pass's outputs as w's inputs (the input gradient); else g is w (out, C, 3, 3) as it is.
    */
@@ -814,6 +814,12 @@ final class WinogradConv implements ConvKernels {
 
     Pass(WinogradConv conv) {
       this.conv = conv;
+    }
+
+    /** The convolution g as it is: its input into its output (forward, weight gradient). */
+    Pass set(Conv2dGeometry g) {
+      return set(g.batch(), g.inChannels(), g.height(), g.width(), g.outChannels(),
+          g.outHeight(), g.outWidth(), g.padH(), g.padW());
     }
 
     Pass set(int batch, int inC, int inH, int inW, int outC, int outH, int outW, int padH,
