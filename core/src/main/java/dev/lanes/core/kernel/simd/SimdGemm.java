@@ -167,6 +167,8 @@ final class SimdGemm implements GemmKernel {
     float[] packedB = new float[0];
     /** The accumulators of an edge tile, written back element by element. */
     final float[] tile = new float[MR * NR];
+    /** Where the NR rows of a transposed B panel start, for {@link Transpose8#rows}. */
+    final int[] transposeRows = new int[NR];
 
     // bound once, so that a parallel call allocates no lambda
     final RangeBody packB = this::packBPanels;
@@ -360,9 +362,13 @@ final class SimdGemm implements GemmKernel {
           int rows = bOff + j0 * ldb + pc;
           int p0 = 0;
           if (nr == NR && Transpose8.AVAILABLE) {
+            int[] rowAt = CONTEXT.get().transposeRows;
+            for (int j = 0; j < NR; j++) {
+              rowAt[j] = rows + j * ldb;
+            }
             for (; p0 + 8 <= kc; p0 += 8) {
-              Transpose8.block(b, rows + p0, ldb, pb, dst + p0 * NR, NR);
-              Transpose8.block(b, rows + L * ldb + p0, ldb, pb, dst + p0 * NR + L, NR);
+              Transpose8.rows(b, rowAt, 0, p0, pb, dst + p0 * NR, NR);
+              Transpose8.rows(b, rowAt, L, p0, pb, dst + p0 * NR + L, NR);
             }
           }
           for (; p0 < kc; p0 += TRANSPOSE_STEPS) {

@@ -40,19 +40,22 @@ final class Transpose8 {
   }
 
   /**
-   * Writes {@code to[toAt + p·toStride + j] = from[fromAt + j·fromStride + p]} for j and p in
-   * [0, 8): the 8x8 block of rows j, columns p, transposed. Only when {@link #AVAILABLE}.
+   * Writes {@code to[toAt + p·toStride + j] = from[rowAt[rowOff + j] + shift + p]} for j and p
+   * in [0, 8): eight rows of 8 values from anywhere in {@code from}, transposed. Only when
+   * {@link #AVAILABLE}. (One method for every caller: split into loads and a transpose taking
+   * the eight vectors, the transpose was too large for C2 to inline, and its vectors were
+   * boxed.)
    */
-  static void block(float[] from, int fromAt, int fromStride, float[] to, int toAt,
+  static void rows(float[] from, int[] rowAt, int rowOff, int shift, float[] to, int toAt,
       int toStride) {
-    FloatVector r0 = FloatVector.fromArray(F, from, fromAt);
-    FloatVector r1 = FloatVector.fromArray(F, from, fromAt + fromStride);
-    FloatVector r2 = FloatVector.fromArray(F, from, fromAt + 2 * fromStride);
-    FloatVector r3 = FloatVector.fromArray(F, from, fromAt + 3 * fromStride);
-    FloatVector r4 = FloatVector.fromArray(F, from, fromAt + 4 * fromStride);
-    FloatVector r5 = FloatVector.fromArray(F, from, fromAt + 5 * fromStride);
-    FloatVector r6 = FloatVector.fromArray(F, from, fromAt + 6 * fromStride);
-    FloatVector r7 = FloatVector.fromArray(F, from, fromAt + 7 * fromStride);
+    FloatVector r0 = FloatVector.fromArray(F, from, rowAt[rowOff] + shift);
+    FloatVector r1 = FloatVector.fromArray(F, from, rowAt[rowOff + 1] + shift);
+    FloatVector r2 = FloatVector.fromArray(F, from, rowAt[rowOff + 2] + shift);
+    FloatVector r3 = FloatVector.fromArray(F, from, rowAt[rowOff + 3] + shift);
+    FloatVector r4 = FloatVector.fromArray(F, from, rowAt[rowOff + 4] + shift);
+    FloatVector r5 = FloatVector.fromArray(F, from, rowAt[rowOff + 5] + shift);
+    FloatVector r6 = FloatVector.fromArray(F, from, rowAt[rowOff + 6] + shift);
+    FloatVector r7 = FloatVector.fromArray(F, from, rowAt[rowOff + 7] + shift);
     // rows j, j+1 interleaved lane by lane: t0 holds columns 0-3 of rows 0-1, t1 columns 4-7
     FloatVector t0 = r0.rearrange(LO1, r1);
     FloatVector t1 = r0.rearrange(HI1, r1);

@@ -44,17 +44,29 @@ import jdk.incubator.vector.FloatVector;
  * more than the direct sum; {@code WinogradConvTest} checks exact results on small integers and
  * a bound on random reals against the reference.
  *
- * <p>Forward and input gradient work in groups of {@link #GROUP_TILES} consecutive tiles
- * (across images), fixed by the geometry; per thread one group's packed V (16·C·T floats),
- * products M (16·out·T, out rounded up to MR) and the padded input plane live in buffers that
- * grow once: for 64 channels in and out, 0.5 MiB. Whole groups go to whichever thread is free;
- * every output comes from the same operations for any thread count.
+ * <p>Forward and input gradient transform L tiles at a time in vectors whose lanes hold the
+ * same tile of L images, so that a tile's 16 values load as 16 plain vectors: per channel the
+ * images' padded planes are first interleaved, value (r, s) of L images side by side. (Lanes
+ * holding L tiles along a row of one image need a gather per value, and with 7 tiles to a row
+ * of LeNet's second layer a vector's tiles run across rows; the gathers took 13% of a CNN
+ * training step in a JFR profile.) With fewer images than lanes each image is cut into
+ * horizontal strips of tile rows, one strip per lane (see {@link #strips(int, int)}). The tiles, in
+ * that order, go in groups of {@link #GROUP_TILES}, fixed by the geometry; per thread one
+ * group's packed V (16·C·T floats), products M (16·out·T, out rounded up to MR) and
+ * interleaved planes live in buffers that grow once: for 64 channels in and out, 0.5 MiB.
+ * Whole groups go to whichever thread is free; every output comes from the same operations for
+ * any thread count (and whatever the order of the tiles, since each product column is one
+ * tile's).
  */
 final class WinogradConv implements ConvKernels {
   /** Tiles per group: a multiple of NR, small enough that V and M stay in the L2. */
   static final int GROUP_TILES = 4 * NR;
+  /** Vectors of L tiles per group. */
+  private static final int GROUP_VECTORS = GROUP_TILES / L;
   /** The fewest channels in and out for which the transforms pay off. */
   static final int MIN_CHANNELS = 8;
+  /** Floats in a cache line. */
+  private static final int CACHE_LINE = 16;
   /** Positions of a transformed tile. */
   private static final int XI = 16;
   /** The weight gradient's most parts, and the most floats their partial sums may take. */
@@ -185,6 +197,25 @@ final class WinogradConv implements ConvKernels {
       reductions.addChannelSums(dBias, dBiasOff, dy, dyOff, g.batch(), g.outChannels(),
           g.outHeight() * g.outWidth());
     }
+  }
+
+  /**
+   * Strips per image: of 1 to L, the one that computes the fewest tiles (blocks of L strips
+   * times rows of tiles per strip), the fewest strips on a tie. A batch of L or more images
+   * mostly takes 1 (LeNet's batch of 64: 8 blocks of whole images); a single image of 7 rows
+   * of tiles takes 7 strips of a row each, where whole images would leave 7 of 8 lanes empty.
+   */
+  static int strips(int batch, int tilesH) {
+    int best = 1;
+    long bestTiles = Long.MAX_VALUE;
+    for (int s = 1; s <= L; s++) {
+      long tiles = ((long) batch * s + L - 1) / L * ((tilesH + s - 1) / s);
+      if (tiles < bestTiles) {
+        best = s;
+        bestTiles = tiles;
+      }
+    }
+    return best;
   }
 
   /**
@@ -505,107 +536,117 @@ final class WinogradConv implements ConvKernels {
     return at + 4 * stride;
   }
 
-  /** One group of tiles: transform its input, 16 products, transform back into the output. */
+  /**
+   * One group of tiles: transform its input, 16 products, transform back into the output. The
+   * group is vectors [first, first + count) of the pass, in the order {@link Pass} describes.
+   */
   private void group(Pass p, int group) {
     Buffers own = buffers.get();
-    int first = group * GROUP_TILES;
-    int count = Math.min(GROUP_TILES, p.tiles - first);
-    int firstImage = first / p.tilesPerImage;
-    int images = (first + count - 1) / p.tilesPerImage - firstImage + 1;
-    int paddedPlane = p.paddedH * p.paddedW;
-    own.planes = grow(own.planes, images * paddedPlane);
-    own.packedV = grow(own.packedV, XI * p.inC * GROUP_TILES);
-    own.products = grow(own.products, XI * p.outRows * GROUP_TILES);
-    own.tileAt = grow(own.tileAt, 3 * GROUP_TILES);
-    locateTiles(p, first, count, firstImage, own.tileAt);
-    transformInput(p, first, firstImage, images, count, own);
+    int first = group * GROUP_VECTORS;
+    int count = Math.min(GROUP_VECTORS, p.vectors - first);
+    int firstBlock = first / p.stripPositions;
+    int blocks = (first + count - 1) / p.stripPositions - firstBlock + 1;
+    own.planes = grow(own.planes, blocks * p.stripPlane * L);
+    own.packedV = grow(own.packedV, XI * p.vStride);
+    own.products = grow(own.products, XI * p.mStride);
+    own.tileAt = grow(own.tileAt, GROUP_VECTORS + 2 * GROUP_TILES);
+    locateTiles(p, first, count, firstBlock, own.tileAt);
+    transformInput(p, first, count, firstBlock, blocks, own);
     multiply(p, own);
     transformOutput(p, count, own);
   }
 
   /**
-   * For each tile t of the group: tileAt[t], where its 4x4 patch starts in the group's padded
-   * planes (image, row 2i, column 2j); tileAt[GROUP_TILES + t], where its 2x2 outputs start in
-   * the output's channel 0 (image, row 2i, column 2j); and tileAt[2·GROUP_TILES + t], which of
-   * them lie inside the output plane: {@link #RIGHT} and {@link #BELOW} (the last column or row
-   * of tiles pokes out of an odd-sized plane).
+   * For each vector q of the group: tileAt[q], where its tiles' 4x4 patches start in the
+   * group's interleaved planes; for each tile t: tileAt[GROUP_VECTORS + t], where its 2x2
+   * outputs start in the output's channel 0 (image, row 2i, column 2j), -1 for a tile that
+   * is not there (past the batch or the plane), and tileAt[GROUP_VECTORS + GROUP_TILES + t],
+   * which of its outputs lie inside the plane: {@link #RIGHT} and {@link #BELOW} (the last
+   * column or row of tiles pokes out of an odd-sized plane).
    */
-  private static void locateTiles(Pass p, int first, int count, int firstImage, int[] tileAt) {
-    int paddedPlane = p.paddedH * p.paddedW;
-    for (int t = 0; t < count; t++) {
-      int tile = first + t;
-      int n = tile / p.tilesPerImage;
-      int i = tile % p.tilesPerImage / p.tilesW;
-      int j = tile % p.tilesW;
-      tileAt[t] = (n - firstImage) * paddedPlane + 2 * i * p.paddedW + 2 * j;
-      tileAt[GROUP_TILES + t] = n * p.outC * p.outH * p.outW + 2 * i * p.outW + 2 * j;
-      tileAt[2 * GROUP_TILES + t] = (2 * j + 1 < p.outW ? RIGHT : 0)
-          | (2 * i + 1 < p.outH ? BELOW : 0);
+  private static void locateTiles(Pass p, int first, int count, int firstBlock, int[] tileAt) {
+    int flags = GROUP_VECTORS + GROUP_TILES;
+    int outPlane = p.outH * p.outW;
+    for (int q = 0; q < GROUP_VECTORS; q++) {
+      int vector = first + q;
+      int block = vector / p.stripPositions;
+      int position = vector % p.stripPositions;
+      int row = position / p.tilesW;
+      int j = position % p.tilesW;
+      // the group's missing last vectors read a patch from the start of the planes: their
+      // products are computed but never written out
+      tileAt[q] = q < count
+          ? ((block - firstBlock) * p.stripPlane + 2 * row * p.paddedW + 2 * j) * L : 0;
+      for (int l = 0; l < L; l++) {
+        int sub = block * L + l;
+        int image = sub / p.strips;
+        int i = sub % p.strips * p.stripRows + row;
+        int t = q * L + l;
+        boolean there = q < count && image < p.batch && i < p.tilesH;
+        tileAt[GROUP_VECTORS + t] = there
+            ? image * p.outC * outPlane + 2 * i * p.outW + 2 * j : -1;
+        tileAt[flags + t] = (2 * j + 1 < p.outW ? RIGHT : 0) | (2 * i + 1 < p.outH ? BELOW : 0);
+      }
     }
-    // the group's missing last tiles gather a patch from the start of the planes: their
-    // products are computed but never written out
-    Arrays.fill(tileAt, count, GROUP_TILES, 0);
   }
 
   /**
    * {@code V[ξ][c][t] = (Bᵀ d B)[ξ]} for every channel c and tile t of the group, d the tile's
    * 4x4 patch, packed as the micro-kernel reads B: {@code v[((ξ·panels + t / NR)·C + c)·NR +
-   * t % NR]} (tiles past count: whatever the start of the planes gives, never written out).
-   * Per channel: the group's planes are copied with their zero border, then the patches are
-   * gathered and transformed L tiles at a time in vectors.
+   * t % NR]} (tiles that are not there: whatever the planes hold, never written out). Per
+   * channel: the strips of the group's blocks are interleaved with their zero border, then
+   * transformed a vector of L tiles at a time.
    */
-  private static void transformInput(Pass p, int first, int firstImage, int images, int count,
+  private static void transformInput(Pass p, int first, int count, int firstBlock, int blocks,
       Buffers own) {
     float[] planes = own.planes;
     float[] v = own.packedV;
     int[] tileAt = own.tileAt;
     int panels = GROUP_TILES / NR;
-    int xiStride = panels * p.inC * NR;
+    int xiStride = p.vStride;
     int pw = p.paddedW;
-    int paddedPlane = p.paddedH * pw;
-    int inPlane = p.inH * p.inW;
-    // the padded rows the group reads: from its first tile's row in the first image to its
-    // last tile's in the last (a group may hold part of an image, or parts of two)
-    int firstRow = 2 * (first % p.tilesPerImage / p.tilesW);
-    int endRow = 2 * ((first + count - 1) % p.tilesPerImage / p.tilesW) + 4;
+    // the rows of the strips the group reads: from its first vector's row of tiles in the
+    // first block to its last's in the last (a group may hold part of a block, or parts of two)
+    int firstRow = 2 * (first % p.stripPositions / p.tilesW);
+    int endRow = 2 * ((first + count - 1) % p.stripPositions / p.tilesW) + 4;
     for (int c = 0; c < p.inC; c++) {
-      for (int i = 0; i < images; i++) {
-        pad(p, p.inOff + ((firstImage + i) * p.inC + c) * inPlane, planes, i * paddedPlane,
-            i == 0 ? firstRow : 0, i == images - 1 ? endRow : p.paddedH);
+      for (int b = 0; b < blocks; b++) {
+        interleave(p, c, firstBlock + b, planes, b * p.stripPlane * L,
+            b == 0 ? firstRow : 0, b == blocks - 1 ? endRow : p.stripH, own.laneAt);
       }
       for (int panel = 0; panel < panels; panel++) {
         int at = (panel * p.inC + c) * NR;
         for (int h = 0; h < NR; h += L) {
-          transformPatches(planes, tileAt, panel * NR + h, pw, v, at + h, xiStride);
+          transformPatches(planes, tileAt[(panel * NR + h) / L], pw, v, at + h, xiStride);
         }
       }
     }
   }
 
   /**
-   * Bᵀ d B for the L tiles from tile {@code first}: value (r, s) of tile l's patch is
-   * {@code planes[tileAt[first + l] + r·pw + s]}, gathered L tiles at a time (one gather
-   * instruction where the CPU has it, rather than L scalar loads and stores into a buffer for
-   * vector loads); writes position ξ of tile l to {@code v[at + ξ·stride + l]}.
+   * Bᵀ d B for the L tiles of a vector: value (r, s) of their patches is the vector at
+   * {@code planes[from + (r·pw + s)·L]}; writes position ξ of tile l to
+   * {@code v[at + ξ·stride + l]}.
    */
-  private static void transformPatches(float[] planes, int[] tileAt, int first, int pw,
-      float[] v, int at, int stride) {
-    FloatVector d00 = FloatVector.fromArray(F, planes, 0, tileAt, first);
-    FloatVector d01 = FloatVector.fromArray(F, planes, 1, tileAt, first);
-    FloatVector d02 = FloatVector.fromArray(F, planes, 2, tileAt, first);
-    FloatVector d03 = FloatVector.fromArray(F, planes, 3, tileAt, first);
-    FloatVector d10 = FloatVector.fromArray(F, planes, pw, tileAt, first);
-    FloatVector d11 = FloatVector.fromArray(F, planes, pw + 1, tileAt, first);
-    FloatVector d12 = FloatVector.fromArray(F, planes, pw + 2, tileAt, first);
-    FloatVector d13 = FloatVector.fromArray(F, planes, pw + 3, tileAt, first);
-    FloatVector d20 = FloatVector.fromArray(F, planes, 2 * pw, tileAt, first);
-    FloatVector d21 = FloatVector.fromArray(F, planes, 2 * pw + 1, tileAt, first);
-    FloatVector d22 = FloatVector.fromArray(F, planes, 2 * pw + 2, tileAt, first);
-    FloatVector d23 = FloatVector.fromArray(F, planes, 2 * pw + 3, tileAt, first);
-    FloatVector d30 = FloatVector.fromArray(F, planes, 3 * pw, tileAt, first);
-    FloatVector d31 = FloatVector.fromArray(F, planes, 3 * pw + 1, tileAt, first);
-    FloatVector d32 = FloatVector.fromArray(F, planes, 3 * pw + 2, tileAt, first);
-    FloatVector d33 = FloatVector.fromArray(F, planes, 3 * pw + 3, tileAt, first);
+  private static void transformPatches(float[] planes, int from, int pw, float[] v, int at,
+      int stride) {
+    int row = pw * L;
+    FloatVector d00 = FloatVector.fromArray(F, planes, from);
+    FloatVector d01 = FloatVector.fromArray(F, planes, from + L);
+    FloatVector d02 = FloatVector.fromArray(F, planes, from + 2 * L);
+    FloatVector d03 = FloatVector.fromArray(F, planes, from + 3 * L);
+    FloatVector d10 = FloatVector.fromArray(F, planes, from + row);
+    FloatVector d11 = FloatVector.fromArray(F, planes, from + row + L);
+    FloatVector d12 = FloatVector.fromArray(F, planes, from + row + 2 * L);
+    FloatVector d13 = FloatVector.fromArray(F, planes, from + row + 3 * L);
+    FloatVector d20 = FloatVector.fromArray(F, planes, from + 2 * row);
+    FloatVector d21 = FloatVector.fromArray(F, planes, from + 2 * row + L);
+    FloatVector d22 = FloatVector.fromArray(F, planes, from + 2 * row + 2 * L);
+    FloatVector d23 = FloatVector.fromArray(F, planes, from + 2 * row + 3 * L);
+    FloatVector d30 = FloatVector.fromArray(F, planes, from + 3 * row);
+    FloatVector d31 = FloatVector.fromArray(F, planes, from + 3 * row + L);
+    FloatVector d32 = FloatVector.fromArray(F, planes, from + 3 * row + 2 * L);
+    FloatVector d33 = FloatVector.fromArray(F, planes, from + 3 * row + 3 * L);
     // Bᵀ d, row by row: e0 = d0 - d2, e1 = d1 + d2, e2 = d2 - d1, e3 = d1 - d3
     FloatVector e00 = d00.sub(d20);
     FloatVector e01 = d01.sub(d21);
@@ -643,6 +684,72 @@ final class WinogradConv implements ConvKernels {
   }
 
   /**
+   * Rows [rowStart, rowEnd) of the L strips of a block, interleaved from planes[at]: value
+   * (r, s) of lane l at {@code planes[at + (r·pw + s)·L + l]}. Lane l's strip is sub-image
+   * block·L + l: strip sub % strips of image sub / strips, its padded rows starting at
+   * 2·stripRows·strip; the padded plane is channel c of the pass's input, shifted by (padH,
+   * padW), zeros around it. The rows that every lane has go through 8x8 transposes in
+   * registers where the species has 8 lanes: copied one value at a time, they took as long as
+   * the gathers they replace (a JFR profile of probe loops). Lanes that hold no strip get lane
+   * 0's values, never written out.
+   */
+  private static void interleave(Pass p, int c, int block, float[] planes, int at,
+      int rowStart, int rowEnd, int[] laneAt) {
+    int pw = p.paddedW;
+    Arrays.fill(planes, at + rowStart * pw * L, at + rowEnd * pw * L, 0f);
+    int cols = Math.min(p.inW, pw - p.padW);
+    // strip row r is padded row top + r, which holds input row top + r - padH, if any:
+    // laneAt[l] is where input row top - padH would start; [shared, sharedEnd) the rows that
+    // every lane with a strip has
+    int shared = rowStart;
+    int sharedEnd = rowEnd;
+    for (int l = 0; l < L; l++) {
+      int sub = block * L + l;
+      int image = sub / p.strips;
+      if (image >= p.batch) {
+        // no strip: lane 0's rows (lane 0, the block's first sub-image, always has one)
+        laneAt[l] = laneAt[0];
+        continue;
+      }
+      int top = 2 * p.stripRows * (sub % p.strips);
+      laneAt[l] = p.inOff + (image * p.inC + c) * p.inH * p.inW + (top - p.padH) * p.inW;
+      shared = Math.max(shared, p.padH - top);
+      sharedEnd = Math.min(sharedEnd, p.inH + p.padH - top);
+    }
+    if (!Transpose8.AVAILABLE || cols < 8) {
+      sharedEnd = shared;
+    }
+    for (int r = shared; r < sharedEnd; r++) {
+      int dst = at + (r * pw + p.padW) * L;
+      // 8 columns at a time, the last 8 overlapping the ones before where cols is not a multiple
+      for (int s = 0; s < cols; s += 8) {
+        int from = Math.min(s, cols - 8);
+        Transpose8.rows(p.in, laneAt, 0, r * p.inW + from, planes, dst + from * L, L);
+      }
+    }
+    for (int l = 0; l < L; l++) {
+      int sub = block * L + l;
+      if (sub / p.strips >= p.batch) {
+        break;
+      }
+      int top = 2 * p.stripRows * (sub % p.strips);
+      int start = Math.max(rowStart, p.padH - top);
+      int end = Math.min(rowEnd, p.inH + p.padH - top);
+      for (int r = start; r < end; r++) {
+        if (r == shared && sharedEnd > shared) {
+          r = sharedEnd - 1;
+          continue;
+        }
+        int src = laneAt[l] + r * p.inW;
+        int dst = at + (r * pw + p.padW) * L + l;
+        for (int s = 0; s < cols; s++) {
+          planes[dst + s * L] = p.in[src + s];
+        }
+      }
+    }
+  }
+
+  /**
    * Rows [rowStart, rowEnd) of one padded plane (paddedH, paddedW) at planes[at]: the input
    * plane (inH, inW) at in[from], shifted by (padH, padW), zeros around it.
    */
@@ -665,8 +772,8 @@ final class WinogradConv implements ConvKernels {
     float[] m = own.products;
     for (int xi = 0; xi < XI; xi++) {
       int aAt = xi * rowPanels * p.inC * MR;
-      int bAt = xi * panels * p.inC * NR;
-      int cAt = xi * p.outRows * GROUP_TILES;
+      int bAt = xi * p.vStride;
+      int cAt = xi * p.mStride;
       for (int panel = 0; panel < panels; panel++) {
         for (int row = 0; row < rowPanels; row++) {
           SimdGemm.kernel(p.inC, p.u, aAt + row * p.inC * MR, own.packedV,
@@ -686,17 +793,21 @@ final class WinogradConv implements ConvKernels {
     float[] m = own.products;
     float[] y = own.outputs;
     int[] tileAt = own.tileAt;
-    int xiStride = p.outRows * GROUP_TILES;
+    int flags = GROUP_VECTORS + GROUP_TILES;
+    int xiStride = p.mStride;
     int plane = p.outH * p.outW;
     for (int o = 0; o < p.outC; o++) {
       float b = p.bias == null ? 0f : p.bias[p.biasOff + o];
       int channel = p.outOff + o * plane;
-      for (int t0 = 0; t0 < count; t0 += L) {
+      for (int t0 = 0; t0 < count * L; t0 += L) {
         transformProducts(m, o * GROUP_TILES + t0, xiStride, b, y);
-        int live = Math.min(L, count - t0);
-        for (int l = 0; l < live; l++) {
-          int dst = channel + tileAt[GROUP_TILES + t0 + l];
-          int inside = tileAt[2 * GROUP_TILES + t0 + l];
+        for (int l = 0; l < L; l++) {
+          int tile = tileAt[GROUP_VECTORS + t0 + l];
+          if (tile < 0) {
+            continue;
+          }
+          int dst = channel + tile;
+          int inside = tileAt[flags + t0 + l];
           boolean right = (inside & RIGHT) != 0;
           boolean below = (inside & BELOW) != 0;
           p.out[dst] = y[l];
@@ -761,6 +872,8 @@ final class WinogradConv implements ConvKernels {
     /** The products M; in the weight gradient, the packed transformed dy. */
     float[] products = new float[0];
     int[] tileAt = new int[0];
+    /** Where each lane's rows start in the input, for {@link #interleave}. */
+    final int[] laneAt = new int[L];
     /** L tiles' four outputs: y[(2a + b)·L + l]. */
     final float[] outputs = new float[4 * L];
     /** The micro-kernel's edge buffer: the weight gradient's last row and column panels. */
@@ -772,9 +885,16 @@ final class WinogradConv implements ConvKernels {
    * an output (N, outC, outH, outW), covered by tilesH x tilesW tiles of 2x2 per image, with
    * the transformed weights u (those of the calling thread). Per thread and reused, so that a
    * call allocates nothing.
+   *
+   * <p>The order of the tiles in the forward and input gradient: each image is cut into
+   * {@link #strips} strips of {@link #stripRows} rows of tiles (the last may be shorter, or
+   * empty), sub-image u being strip u % strips of image u / strips; blocks of L sub-images
+   * side by side make the vectors' lanes, and vector q holds position q % stripPositions of the
+   * strips of block q / stripPositions.
    */
   private static final class Pass implements RangeBody {
     private final WinogradConv conv;
+    int batch;
     int inC;
     int inH;
     int inW;
@@ -785,8 +905,26 @@ final class WinogradConv implements ConvKernels {
     int outW;
     int padH;
     int padW;
+    int tilesH;
     int tilesW;
     int tilesPerImage;
+    /** Strips per image, rows of tiles per strip, and tile positions per strip. */
+    int strips;
+    int stripRows;
+    int stripPositions;
+    /** Padded rows of a strip, and its padded plane (stripH, paddedW). */
+    int stripH;
+    int stripPlane;
+    /** Vectors of L tiles in the forward's order, blocks of L strips times stripPositions. */
+    int vectors;
+    /**
+     * Floats from one position ξ to the next in a group's V (inC·GROUP_TILES) and M
+     * (outRows·GROUP_TILES), each a cache line more: without it the 16 values of a tile, a
+     * multiple of 4 KiB apart for LeNet's second layer, all fall in one set of the L1 cache,
+     * which holds 8.
+     */
+    int vStride;
+    int mStride;
     /** The zero-bordered plane that the tiles cover: (2·tilesH + 2, 2·tilesW + 2). */
     int paddedH;
     int paddedW;
@@ -824,6 +962,7 @@ final class WinogradConv implements ConvKernels {
 
     Pass set(int batch, int inC, int inH, int inW, int outC, int outH, int outW, int padH,
         int padW) {
+      this.batch = batch;
       this.inC = inC;
       this.inH = inH;
       this.inW = inW;
@@ -833,13 +972,21 @@ final class WinogradConv implements ConvKernels {
       this.outW = outW;
       this.padH = padH;
       this.padW = padW;
-      int tilesH = (outH + 1) / 2;
+      tilesH = (outH + 1) / 2;
       tilesW = (outW + 1) / 2;
       tilesPerImage = tilesH * tilesW;
       paddedH = 2 * tilesH + 2;
       paddedW = 2 * tilesW + 2;
       tiles = batch * tilesPerImage;
-      groups = (tiles + GROUP_TILES - 1) / GROUP_TILES;
+      strips = strips(batch, tilesH);
+      stripRows = (tilesH + strips - 1) / strips;
+      stripPositions = stripRows * tilesW;
+      stripH = 2 * stripRows + 2;
+      stripPlane = stripH * paddedW;
+      vectors = (batch * strips + L - 1) / L * stripPositions;
+      groups = (vectors + GROUP_VECTORS - 1) / GROUP_VECTORS;
+      vStride = inC * GROUP_TILES + CACHE_LINE;
+      mStride = outRows * GROUP_TILES + CACHE_LINE;
       bias = null;
       gradient = false;
       return this;

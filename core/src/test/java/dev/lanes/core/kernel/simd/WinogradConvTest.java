@@ -188,6 +188,63 @@ class WinogradConvTest {
     }
   }
 
+  /**
+   * The forward's orders of tiles, over batches of 1 to 2L + 3 images and 1 to 9 rows of
+   * tiles: whole images in blocks of L (the last block short), and images cut into strips,
+   * a short last strip, an image's strips running from one block into the next. Exact on small
+   * integers, forward and input gradient; odd widths so that the last column of tiles pokes
+   * out, and a group of L·8 tiles starting inside a block.
+   */
+  @Test
+  void everyOrderOfTilesIsExact() {
+    int lanes = FloatSpecies.L;
+    boolean wholeImagesShortBlock = false;
+    boolean shortStrip = false;
+    boolean stripsAcrossBlocks = false;
+    SplittableRandom r = new SplittableRandom(29);
+    for (int batch = 1; batch <= 2 * lanes + 3; batch++) {
+      for (int tilesH = 1; tilesH <= 9; tilesH++) {
+        int strips = WinogradConv.strips(batch, tilesH);
+        int stripRows = (tilesH + strips - 1) / strips;
+        wholeImagesShortBlock |= strips == 1 && batch > lanes && batch % lanes != 0;
+        shortStrip |= strips > 1 && tilesH % stripRows != 0;
+        stripsAcrossBlocks |= strips > 1 && lanes % strips != 0 && batch * strips > lanes;
+        // pad 1: the output is as tall as the input, 2·tilesH (or one less: odd)
+        int height = 2 * tilesH - (tilesH % 2);
+        Conv2dGeometry g = new Conv2dGeometry(batch, 8, height, 5, 9, 3, 3, 1, 1, 1, 1, 1, 1);
+        float[] x = integers(r, g.inputSize());
+        float[] w = integers(r, g.weightSize());
+        float[] bias = integers(r, g.outChannels());
+        float[] dy = integers(r, g.outputSize());
+        float[] yE = new float[g.outputSize()];
+        float[] yA = new float[g.outputSize()];
+        SCALAR.forward(yE, 0, x, 0, w, 0, bias, 0, g);
+        SIMD.forward(yA, 0, x, 0, w, 0, bias, 0, g);
+        String what = batch + " images, " + tilesH + " rows of tiles, " + strips + " strips";
+        assertArrayEquals(yE, yA, "forward, " + what);
+        float[] dxE = new float[g.inputSize()];
+        float[] dxA = new float[g.inputSize()];
+        SCALAR.backwardData(dxE, 0, dy, 0, w, 0, g);
+        SIMD.backwardData(dxA, 0, dy, 0, w, 0, g);
+        assertArrayEquals(dxE, dxA, "backwardData, " + what);
+      }
+    }
+    assertTrue(wholeImagesShortBlock, "whole images with a short last block");
+    assertTrue(shortStrip, "a short last strip");
+    assertTrue(stripsAcrossBlocks, "an image's strips across two blocks");
+  }
+
+  /** Strips per image: whole images for a full batch, a strip per lane for a single image. */
+  @Test
+  void stripsFillTheLanes() {
+    int lanes = FloatSpecies.L;
+    assertEquals(1, WinogradConv.strips(8 * lanes, 7), "LeNet's batch");
+    assertEquals(1, WinogradConv.strips(lanes, 7));
+    // one image of 7 rows of tiles: 7 strips of one row (8 lanes), 4 of two rows (4 lanes)
+    assertEquals(Math.min(lanes, 7), WinogradConv.strips(1, 7));
+    assertEquals(lanes, WinogradConv.strips(1, 100 * lanes));
+  }
+
   private static float[] integers(SplittableRandom r, int n) {
     float[] a = new float[n];
     for (int i = 0; i < n; i++) {
