@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.lanes.core.prop.Case;
 import dev.lanes.core.prop.FloatAsserts;
 import dev.lanes.core.prop.Property;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,11 +58,15 @@ class PoolPropertyTest {
 
   @Test
   void maxPool2x2WithoutPaddingMatchesTheDirectLoopsExactly() {
-    // the branch-free 2x2 path: ties (a coarse grid), ±0, NaN and ±∞ (whose sum is NaN)
+    // the branch-free 2x2 path: ties (a coarse grid), ±0, NaN and ±∞ (whose sum is NaN);
+    // rows of fewer than L windows (blocks running into the next rows) and the last rows, which
+    // must not run past the input or the outputs: the arrays end where the tensors do, bar
+    // the outputs' guard values
     float[] specials = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
-    Property.named("simd maxPool2d 2x2 matches scalar").tries(150).check(c -> {
+    Property.named("simd maxPool2d 2x2 matches scalar").tries(250).check(c -> {
       Pool2dGeometry g = new Pool2dGeometry(c.size("batch", 1, 3), c.size("channels", 1, 3),
-          c.size("height", 2, 17), c.size("width", 2, 3 * LANES + 20), 2, 2,
+          c.size("height", 2, 17), c.size("width", 2, 3 * LANES + 20, 2 * LANES - 2,
+              2 * LANES - 1, LANES, 14, 15), 2, 2,
           c.intIn("strideH", 1, 3), c.intIn("strideW", 1, 3), 0, 0);
       c.note("geometry", g);
       float[] x = new float[g.inputSize() + 3];
@@ -69,10 +74,11 @@ class PoolPropertyTest {
         x[i] = c.random().nextInt(20) == 0 ? specials[c.random().nextInt(specials.length)]
             : c.random().nextInt(-4, 5);
       }
-      float[] expected = new float[g.outputSize()];
-      float[] actual = new float[g.outputSize()];
-      int[] argE = new int[g.outputSize()];
-      int[] argA = new int[g.outputSize()];
+      float[] expected = c.floats("out guard", g.outputSize() + 2, -9, 9);
+      float[] actual = expected.clone();
+      int[] argE = new int[g.outputSize() + 2];
+      Arrays.fill(argE, -7);
+      int[] argA = argE.clone();
       SCALAR.pool().maxPoolForward(expected, 0, argE, 0, x, 3, g);
       SIMD.pool().maxPoolForward(actual, 0, argA, 0, x, 3, g);
       for (int i = 0; i < expected.length; i++) {
@@ -85,14 +91,16 @@ class PoolPropertyTest {
 
   @Test
   void maxPool2x2BackwardMatchesTheReferenceExactly() {
-    // stride 2 takes the vector path (rows of at least L windows) or its one-window loop,
-    // strides 1 and 3 the reference; odd sizes leave inputs in no window; dy has ±0, NaN, ±∞
+    // stride 2 takes the vector path (rows of fewer than L windows too, their blocks running
+    // into the next rows, but not past dx's end) or its one-window loop, strides 1 and 3 the
+    // reference; odd sizes leave inputs in no window; dy has ±0, NaN, ±∞
     float[] specials = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
     Property.named("simd maxPool2d 2x2 backward matches scalar").tries(150).check(c -> {
       int stride = c.intIn("stride", 1, 3);
       Pool2dGeometry g = new Pool2dGeometry(c.size("batch", 1, 3), c.size("channels", 1, 3),
           c.size("height", 2, 17), c.size("width", 2, 3 * LANES + 20, 2 * LANES,
-              2 * LANES + 1, 4 * LANES + 3), 2, 2, stride, stride, 0, 0);
+              2 * LANES + 1, 4 * LANES + 3, 2 * LANES - 2, 2 * LANES - 1, LANES, 14, 15), 2, 2,
+          stride, stride, 0, 0);
       c.note("geometry", g);
       float[] x = new float[g.inputSize()];
       for (int i = 0; i < x.length; i++) {
@@ -105,7 +113,7 @@ class PoolPropertyTest {
         dy[i] = c.random().nextInt(10) == 0 ? specials[c.random().nextInt(specials.length)]
             : c.random().nextInt(-9, 10) / 4f;
       }
-      float[] expected = c.floats("dx garbage", g.inputSize() + 3, -9, 9);
+      float[] expected = c.floats("dx garbage", g.inputSize() + 5, -9, 9); // 2 guard values
       float[] actual = expected.clone();
       SCALAR.pool().maxPoolBackward(expected, 3, dy, 2, arg, 1, g);
       SIMD.pool().maxPoolBackward(actual, 3, dy, 2, arg, 1, g);
