@@ -249,8 +249,8 @@ final class WinogradConv implements ConvKernels {
       int firstImage = chunk / p.tilesPerImage;
       int images = (chunk + count - 1) / p.tilesPerImage - firstImage + 1;
       own.planes = grow(own.planes, images * p.inC * p.paddedH * p.paddedW);
-      own.packedV = grow(own.packedV, XI * inPanels * NR * count);
-      own.products = grow(own.products, XI * p.outRows * count);
+      own.packedV = grow(own.packedV, XI * inPanels * panelStride(count * NR));
+      own.products = grow(own.products, XI * outPanels * panelStride(count * MR));
       own.tileAt = grow(own.tileAt, 3 * count);
       locateGradientTiles(p, chunk, count, firstImage, own.tileAt);
       for (int i = 0; i < images; i++) {
@@ -285,17 +285,30 @@ final class WinogradConv implements ConvKernels {
     int inPanels = (p.inC + NR - 1) / NR;
     int outPanels = p.outRows / MR;
     int weights = XI * p.outC * p.inC;
+    int dyPanel = panelStride(count * MR);
+    int xPanel = panelStride(count * NR);
     for (int xi = xiStart; xi < xiEnd; xi++) {
       for (int op = 0; op < outPanels; op++) {
-        int aAt = (xi * outPanels + op) * count * MR;
+        int aAt = (xi * outPanels + op) * dyPanel;
         int mr = Math.min(MR, p.outC - op * MR);
         for (int cp = 0; cp < inPanels; cp++) {
-          SimdGemm.kernel(count, dy, aAt, x, (xi * inPanels + cp) * count * NR, p.u,
+          SimdGemm.kernel(count, dy, aAt, x, (xi * inPanels + cp) * xPanel, p.u,
               part * weights + xi * p.outC * p.inC + op * MR * p.inC + cp * NR, p.inC, 1f,
               beta, mr, Math.min(NR, p.inC - cp * NR), tile);
         }
       }
     }
+  }
+
+  /**
+   * Floats from one packed panel of the weight gradient's X or DY to the next, for panels of
+   * {@code floats}: rounded up to a cache line, and then an odd number of lines, so that the
+   * panels' rows being written at once (a tile's 16 positions in every panel: 176 for 64
+   * output channels) fall in different sets of the L1 cache rather than in the few that panels
+   * a multiple of 4 KiB apart share.
+   */
+  static int panelStride(int floats) {
+    return (floats + 2 * CACHE_LINE - 1) / (2 * CACHE_LINE) * (2 * CACHE_LINE) + CACHE_LINE;
   }
 
   /**
@@ -321,7 +334,8 @@ final class WinogradConv implements ConvKernels {
 
   /**
    * {@code X[ξ][c][t] = (Bᵀ d B)[ξ]} for the chunk's tiles and every channel, packed as B:
-   * {@code v[((ξ·inPanels + c / NR)·count + t)·NR + c % NR]}, channels past C zero.
+   * {@code v[(ξ·inPanels + c / NR)·panel + t·NR + c % NR]} (panel: {@link #panelStride} of
+   * count·NR), channels past C zero.
    */
   private static void packInputTransform(Pass p, int count, int inPanels, Buffers own) {
     float[] d = own.planes;
@@ -329,42 +343,48 @@ final class WinogradConv implements ConvKernels {
     int[] tileAt = own.tileAt;
     int pw = p.paddedW;
     int paddedPlane = p.paddedH * pw;
-    int xiStride = inPanels * count * NR;
-    for (int t = 0; t < count; t++) {
-      for (int c = 0; c < inPanels * NR; c++) {
-        int at = (c / NR * count + t) * NR + c % NR;
-        if (c >= p.inC) {
-          for (int xi = 0; xi < XI; xi++) {
-            v[at + xi * xiStride] = 0f;
+    int panel = panelStride(count * NR);
+    int xiStride = inPanels * panel;
+    // panel by panel, so that a tile reads NR planes and writes one line per position ξ;
+    // tile by tile over all channels, the loads from every plane at once stalled (they and
+    // the DY packing's took half the weight gradient's samples in a JFR profile)
+    for (int cp = 0; cp < inPanels; cp++) {
+      for (int t = 0; t < count; t++) {
+        for (int c = cp * NR; c < (cp + 1) * NR; c++) {
+          int at = cp * panel + t * NR + c % NR;
+          if (c >= p.inC) {
+            for (int xi = 0; xi < XI; xi++) {
+              v[at + xi * xiStride] = 0f;
+            }
+            continue;
           }
-          continue;
+          int r0 = tileAt[t] + c * paddedPlane;
+          int r1 = r0 + pw;
+          int r2 = r1 + pw;
+          int r3 = r2 + pw;
+          // Bᵀ d, column by column
+          float e00 = d[r0] - d[r2];
+          float e01 = d[r0 + 1] - d[r2 + 1];
+          float e02 = d[r0 + 2] - d[r2 + 2];
+          float e03 = d[r0 + 3] - d[r2 + 3];
+          float e10 = d[r1] + d[r2];
+          float e11 = d[r1 + 1] + d[r2 + 1];
+          float e12 = d[r1 + 2] + d[r2 + 2];
+          float e13 = d[r1 + 3] + d[r2 + 3];
+          float e20 = d[r2] - d[r1];
+          float e21 = d[r2 + 1] - d[r1 + 1];
+          float e22 = d[r2 + 2] - d[r1 + 2];
+          float e23 = d[r2 + 3] - d[r1 + 3];
+          float e30 = d[r1] - d[r3];
+          float e31 = d[r1 + 1] - d[r3 + 1];
+          float e32 = d[r1 + 2] - d[r3 + 2];
+          float e33 = d[r1 + 3] - d[r3 + 3];
+          // (Bᵀ d) B, row by row
+          at = storeInputRow(v, at, xiStride, e00, e01, e02, e03);
+          at = storeInputRow(v, at, xiStride, e10, e11, e12, e13);
+          at = storeInputRow(v, at, xiStride, e20, e21, e22, e23);
+          storeInputRow(v, at, xiStride, e30, e31, e32, e33);
         }
-        int r0 = tileAt[t] + c * paddedPlane;
-        int r1 = r0 + pw;
-        int r2 = r1 + pw;
-        int r3 = r2 + pw;
-        // Bᵀ d, column by column
-        float e00 = d[r0] - d[r2];
-        float e01 = d[r0 + 1] - d[r2 + 1];
-        float e02 = d[r0 + 2] - d[r2 + 2];
-        float e03 = d[r0 + 3] - d[r2 + 3];
-        float e10 = d[r1] + d[r2];
-        float e11 = d[r1 + 1] + d[r2 + 1];
-        float e12 = d[r1 + 2] + d[r2 + 2];
-        float e13 = d[r1 + 3] + d[r2 + 3];
-        float e20 = d[r2] - d[r1];
-        float e21 = d[r2 + 1] - d[r1 + 1];
-        float e22 = d[r2 + 2] - d[r1 + 2];
-        float e23 = d[r2 + 3] - d[r1 + 3];
-        float e30 = d[r1] - d[r3];
-        float e31 = d[r1 + 1] - d[r3 + 1];
-        float e32 = d[r1 + 2] - d[r3 + 2];
-        float e33 = d[r1 + 3] - d[r3 + 3];
-        // (Bᵀ d) B, row by row
-        at = storeInputRow(v, at, xiStride, e00, e01, e02, e03);
-        at = storeInputRow(v, at, xiStride, e10, e11, e12, e13);
-        at = storeInputRow(v, at, xiStride, e20, e21, e22, e23);
-        storeInputRow(v, at, xiStride, e30, e31, e32, e33);
       }
     }
   }
@@ -382,36 +402,43 @@ final class WinogradConv implements ConvKernels {
   /**
    * {@code DY[ξ][o][t] = (G' g G'ᵀ)[ξ]} for the chunk's tiles and every output channel, g the
    * tile's 2x2 block of dy (zero where it pokes out of an odd-sized plane), packed as A:
-   * {@code m[((ξ·outPanels + o / MR)·count + t)·MR + o % MR]}, rows past out zero.
+   * {@code m[(ξ·outPanels + o / MR)·panel + t·MR + o % MR]} (panel: {@link #panelStride} of
+   * count·MR), rows past out zero.
    */
   private static void packGradientTransform(Pass p, int count, int outPanels, Buffers own) {
     float[] dy = p.out;
     float[] m = own.products;
     int[] tileAt = own.tileAt;
     int plane = p.outH * p.outW;
-    int xiStride = outPanels * count * MR;
-    for (int t = 0; t < count; t++) {
-      int inside = tileAt[2 * count + t];
-      boolean right = (inside & RIGHT) != 0;
-      boolean below = (inside & BELOW) != 0;
-      for (int o = 0; o < p.outRows; o++) {
-        int at = (o / MR * count + t) * MR + o % MR;
-        float g00 = 0f;
-        float g01 = 0f;
-        float g10 = 0f;
-        float g11 = 0f;
-        if (o < p.outC) {
-          int src = p.outOff + o * plane + tileAt[count + t];
-          g00 = dy[src];
-          g01 = right ? dy[src + 1] : 0f;
-          g10 = below ? dy[src + p.outW] : 0f;
-          g11 = right && below ? dy[src + p.outW + 1] : 0f;
+    int panel = panelStride(count * MR);
+    int xiStride = outPanels * panel;
+    // panel by panel, so that a tile reads MR planes of dy and writes MR values per position
+    // ξ; tile by tile over all outputs, the loads from every plane at once stalled (see
+    // packInputTransform)
+    for (int op = 0; op < outPanels; op++) {
+      for (int t = 0; t < count; t++) {
+        int inside = tileAt[2 * count + t];
+        boolean right = (inside & RIGHT) != 0;
+        boolean below = (inside & BELOW) != 0;
+        for (int o = op * MR; o < (op + 1) * MR; o++) {
+          int at = op * panel + t * MR + o % MR;
+          float g00 = 0f;
+          float g01 = 0f;
+          float g10 = 0f;
+          float g11 = 0f;
+          if (o < p.outC) {
+            int src = p.outOff + o * plane + tileAt[count + t];
+            g00 = dy[src];
+            g01 = right ? dy[src + 1] : 0f;
+            g10 = below ? dy[src + p.outW] : 0f;
+            g11 = right && below ? dy[src + p.outW + 1] : 0f;
+          }
+          // G' g: rows g0, (g0 + g1)/2, (g0 - g1)/2, g1; then each row times G'ᵀ
+          at = storeGradientRow(m, at, xiStride, g00, g01);
+          at = storeGradientRow(m, at, xiStride, 0.5f * (g00 + g10), 0.5f * (g01 + g11));
+          at = storeGradientRow(m, at, xiStride, 0.5f * (g00 - g10), 0.5f * (g01 - g11));
+          storeGradientRow(m, at, xiStride, g10, g11);
         }
-        // G' g: rows g0, (g0 + g1)/2, (g0 - g1)/2, g1; then each row times G'ᵀ
-        at = storeGradientRow(m, at, xiStride, g00, g01);
-        at = storeGradientRow(m, at, xiStride, 0.5f * (g00 + g10), 0.5f * (g01 + g11));
-        at = storeGradientRow(m, at, xiStride, 0.5f * (g00 - g10), 0.5f * (g01 - g11));
-        storeGradientRow(m, at, xiStride, g10, g11);
       }
     }
   }
