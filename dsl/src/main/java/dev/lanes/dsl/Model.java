@@ -44,6 +44,7 @@ public final class Model {
   private final List<LayerConfig> configs;
   private final List<String> names;
   private final List<Layer> layers;
+  private TrainingPath trainingPath;                      // the layers as a training step runs them
   private final List<Param> params;                       // trainable, in file order
   private final SequencedMap<String, Param> state;        // params and buffers by file name
   private final Workspace dOutput = new Workspace();       // the loss gradient, (N, out...)
@@ -72,6 +73,15 @@ public final class Model {
       name(String.valueOf(i), layers.get(i), trainable);
     }
     this.params = List.copyOf(trainable);
+    this.trainingPath = TrainingPath.of(layers, true);
+  }
+
+  /**
+   * Whether a training step pools before relu where max pooling follows a relu (the default;
+   * the same bits either way, see {@link TrainingPath}). For tests that compare the two.
+   */
+  void poolBeforeRelu(boolean fuse) {
+    trainingPath = TrainingPath.of(layers, fuse);
   }
 
   /**
@@ -238,10 +248,7 @@ public final class Model {
     for (int i = 0; i < params.size(); i++) { // indexed: no iterator per step
       params.get(i).zeroGrad();
     }
-    Tensor out = features;
-    for (int i = 0; i < layers.size(); i++) {
-      out = layers.get(i).forward(out, true);
-    }
+    Tensor out = trainingPath.forward(features);
     lastTrainingOutput = out;
     float value = l.forward(out, target);
     if (Float.isNaN(value)) {
@@ -250,12 +257,7 @@ public final class Model {
     }
     Tensor d = dOutput.get(features.dim(0), outputShape);
     l.backward(d);
-    for (int i = layers.size() - 1; i > 0; i--) {
-      d = layers.get(i).backward(d);
-    }
-    if (!layers.isEmpty()) {
-      layers.get(0).backwardParameters(d); // the input's gradient is not needed
-    }
+    trainingPath.backward(d);
     if (clipNorm > 0) {
       GradientClipping.clipByGlobalNorm(params, clipNorm);
     }
