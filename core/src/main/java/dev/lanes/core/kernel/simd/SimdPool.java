@@ -111,8 +111,8 @@ final class SimdPool implements PoolKernels {
    * exactly like the winner's value (−0 and +0 compare equal), and the output is then read at
    * that index, so ties go to the first tap and the result and argmax equal the reference's.
    * A window holding NaN (its sum is NaN) takes the reference's comparison instead.
-   * Scalar windows took 5.1% of a CNN training step's samples in a JFR profile, the
-   * second pooling's (64, 64, 14, 14) most of them.
+   * On (64, 64, 14, 14), a CNN step's second pooling, the overhanging blocks took the forward
+   * from 1.55 to 0.58 ms and the backward from 2.87 to 0.41 ms (probe loops, README).
    */
   private static void maxPool2x2(float[] out, int outOff, int[] argmax, int argOff, float[] x,
       int xOff, Pool2dGeometry g) {
