@@ -43,7 +43,8 @@ class ModelTest {
         .build(seed);
   }
 
-  private static float[] weights(Model m) {
+  /** Every parameter and buffer, in file order. */
+  static float[] weights(Model m) {
     List<Float> all = new ArrayList<>();
     for (Param p : m.state().values()) {
       for (float v : p.value().toArray()) {

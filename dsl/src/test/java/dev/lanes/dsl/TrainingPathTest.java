@@ -8,12 +8,10 @@ import dev.lanes.core.Tensor;
 import dev.lanes.dsl.data.Batch;
 import dev.lanes.dsl.data.Batches;
 import dev.lanes.dsl.data.Dataset;
-import dev.lanes.layers.Param;
 import dev.lanes.layers.loss.Loss;
 import dev.lanes.layers.loss.SoftmaxCrossEntropy;
 import dev.lanes.layers.optim.Adam;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -41,7 +39,7 @@ class TrainingPathTest {
     Model fused = model.get().build(7);
     Model plain = model.get().build(7);
     plain.poolBeforeRelu(false);
-    float[] untrained = weights(plain);
+    float[] untrained = ModelTest.weights(plain);
     Dataset data = data(fused.inputShape().dims(), 40);
     Loss loss = new SoftmaxCrossEntropy();
     Adam fusedAdam = new Adam();
@@ -53,8 +51,8 @@ class TrainingPathTest {
         assertEquals(Float.floatToIntBits(b), Float.floatToIntBits(a), "loss " + b + " vs " + a);
       }
     }
-    assertFalse(java.util.Arrays.equals(untrained, weights(plain)), "training changed nothing");
-    assertArrayEquals(weights(plain), weights(fused));
+    assertFalse(Arrays.equals(untrained, ModelTest.weights(plain)), "training changed nothing");
+    assertArrayEquals(ModelTest.weights(plain), ModelTest.weights(fused));
   }
 
   /** Small integers, a fifth of them zeros of either sign, and three classes. */
@@ -77,20 +75,5 @@ class TrainingPathTest {
       labels[i] = r.nextInt(3);
     }
     return Dataset.ofLabels(Tensor.wrap(x, dims), labels, 3);
-  }
-
-  /** Every parameter and buffer, bit for bit (as floats: NaN would compare by its bits). */
-  private static float[] weights(Model m) {
-    List<Float> all = new ArrayList<>();
-    for (Param p : m.state().values()) {
-      for (float v : p.value().toArray()) {
-        all.add(v);
-      }
-    }
-    float[] a = new float[all.size()];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = all.get(i);
-    }
-    return a;
   }
 }

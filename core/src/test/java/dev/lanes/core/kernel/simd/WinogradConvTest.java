@@ -170,22 +170,27 @@ class WinogradConvTest {
     int width = 4 * WinogradConv.GROUP_TILES + 2 * FloatSpecies.L + 5;
     for (int pad = 0; pad <= 2; pad++) {
       Conv2dGeometry g = new Conv2dGeometry(2, 8, 5, width, 9, 3, 3, 1, 1, pad, pad, 1, 1);
-      SplittableRandom r = new SplittableRandom(13 + pad);
-      float[] x = integers(r, g.inputSize());
-      float[] w = integers(r, g.weightSize());
-      float[] bias = integers(r, g.outChannels());
-      float[] dy = integers(r, g.outputSize());
-      float[] yE = new float[g.outputSize()];
-      float[] yA = new float[g.outputSize()];
-      SCALAR.forward(yE, 0, x, 0, w, 0, bias, 0, g);
-      SIMD.forward(yA, 0, x, 0, w, 0, bias, 0, g);
-      assertArrayEquals(yE, yA, "forward, pad " + pad);
-      float[] dxE = new float[g.inputSize()];
-      float[] dxA = new float[g.inputSize()];
-      SCALAR.backwardData(dxE, 0, dy, 0, w, 0, g);
-      SIMD.backwardData(dxA, 0, dy, 0, w, 0, g);
-      assertArrayEquals(dxE, dxA, "backwardData, pad " + pad);
+      assertForwardAndInputGradientExact(g, new SplittableRandom(13 + pad), "pad " + pad);
     }
+  }
+
+  /** Forward and input gradient against the reference on small integers: equal exactly. */
+  private static void assertForwardAndInputGradientExact(Conv2dGeometry g, SplittableRandom r,
+      String what) {
+    float[] x = integers(r, g.inputSize());
+    float[] w = integers(r, g.weightSize());
+    float[] bias = integers(r, g.outChannels());
+    float[] dy = integers(r, g.outputSize());
+    float[] yE = new float[g.outputSize()];
+    float[] yA = new float[g.outputSize()];
+    SCALAR.forward(yE, 0, x, 0, w, 0, bias, 0, g);
+    SIMD.forward(yA, 0, x, 0, w, 0, bias, 0, g);
+    assertArrayEquals(yE, yA, "forward, " + what);
+    float[] dxE = new float[g.inputSize()];
+    float[] dxA = new float[g.inputSize()];
+    SCALAR.backwardData(dxE, 0, dy, 0, w, 0, g);
+    SIMD.backwardData(dxA, 0, dy, 0, w, 0, g);
+    assertArrayEquals(dxE, dxA, "backwardData, " + what);
   }
 
   /**
@@ -212,21 +217,8 @@ class WinogradConvTest {
         // pad 1: the output is as tall as the input, 2·tilesH (or one less: odd)
         int height = 2 * tilesH - (tilesH % 2);
         Conv2dGeometry g = new Conv2dGeometry(batch, 8, height, 5, 9, 3, 3, 1, 1, 1, 1, 1, 1);
-        float[] x = integers(r, g.inputSize());
-        float[] w = integers(r, g.weightSize());
-        float[] bias = integers(r, g.outChannels());
-        float[] dy = integers(r, g.outputSize());
-        float[] yE = new float[g.outputSize()];
-        float[] yA = new float[g.outputSize()];
-        SCALAR.forward(yE, 0, x, 0, w, 0, bias, 0, g);
-        SIMD.forward(yA, 0, x, 0, w, 0, bias, 0, g);
-        String what = batch + " images, " + tilesH + " rows of tiles, " + strips + " strips";
-        assertArrayEquals(yE, yA, "forward, " + what);
-        float[] dxE = new float[g.inputSize()];
-        float[] dxA = new float[g.inputSize()];
-        SCALAR.backwardData(dxE, 0, dy, 0, w, 0, g);
-        SIMD.backwardData(dxA, 0, dy, 0, w, 0, g);
-        assertArrayEquals(dxE, dxA, "backwardData, " + what);
+        assertForwardAndInputGradientExact(g, r,
+            batch + " images, " + tilesH + " rows of tiles, " + strips + " strips");
       }
     }
     assertTrue(wholeImagesShortBlock, "whole images with a short last block");
