@@ -81,10 +81,7 @@ class PoolPropertyTest {
       int[] argA = argE.clone();
       SCALAR.pool().maxPoolForward(expected, 0, argE, 0, x, 3, g);
       SIMD.pool().maxPoolForward(actual, 0, argA, 0, x, 3, g);
-      for (int i = 0; i < expected.length; i++) {
-        assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
-            "maxPool2d[" + i + "]: " + expected[i] + " vs " + actual[i]);
-      }
+      FloatAsserts.assertSameBits("maxPool2d", expected, actual);
       assertArrayEquals(argE, argA, "argmax");
     });
   }
@@ -117,10 +114,7 @@ class PoolPropertyTest {
       float[] actual = expected.clone();
       SCALAR.pool().maxPoolBackward(expected, 3, dy, 2, arg, 1, g);
       SIMD.pool().maxPoolBackward(actual, 3, dy, 2, arg, 1, g);
-      for (int i = 0; i < expected.length; i++) {
-        assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
-            "dx[" + i + "]: " + expected[i] + " vs " + actual[i]);
-      }
+      FloatAsserts.assertSameBits("dx", expected, actual);
     });
   }
 

@@ -8,6 +8,24 @@ package dev.lanes.core.prop;
 public final class FloatAsserts {
   private FloatAsserts() {}
 
+  /**
+   * Asserts the arrays equal bit for bit ({@link Float#floatToIntBits}: -0 differs from +0, any
+   * NaN matches any NaN), naming the first index that differs.
+   */
+  public static void assertSameBits(String what, float[] expected, float[] actual) {
+    if (expected.length != actual.length) {
+      throw new AssertionError(what + ": length " + actual.length + ", expected "
+          + expected.length);
+    }
+    for (int i = 0; i < expected.length; i++) {
+      if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+        throw new AssertionError(what + "[" + i + "]: " + expected[i] + " vs " + actual[i]
+            + " (bits " + Integer.toHexString(Float.floatToIntBits(expected[i])) + " vs "
+            + Integer.toHexString(Float.floatToIntBits(actual[i])) + ")");
+      }
+    }
+  }
+
   /** Whether one value is within tolerance of the expected one. */
   public static boolean close(float expected, float actual, double abs, double rel) {
     if (Float.isNaN(expected) || Float.isNaN(actual)) {

@@ -407,24 +407,28 @@ final class SimdGemm implements GemmKernel {
         packA(pa, 0, ic, mc);
         if ((long) m * nc >= ROWS_OUTER_FLOATS) {
           for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir);
             for (int jr = 0; jr < nc; jr += NR) {
-              int nr = Math.min(NR, nc - jr);
-              kernel(kc, pa, ir * kc, pb, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                  alpha, blockBeta, mr, nr, tile);
+              multiplyTile(pa, pb, tile, ic, ir, mc, jr);
             }
           }
           continue;
         }
         for (int jr = 0; jr < nc; jr += NR) {
-          int nr = Math.min(NR, nc - jr);
           for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir);
-            kernel(kc, pa, ir * kc, pb, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                alpha, blockBeta, mr, nr, tile);
+            multiplyTile(pa, pb, tile, ic, ir, mc, jr);
           }
         }
       }
+    }
+
+    /**
+     * The MR×NR tile of C at rows ic + ir, columns jc + jr of the current block: row panel ir
+     * of the packed A block (mc rows from ic) times column panel jr of the packed B block.
+     */
+    private void multiplyTile(float[] pa, float[] pb, float[] tile, int ic, int ir, int mc,
+        int jr) {
+      kernel(kc, pa, ir * kc, pb, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc, alpha,
+          blockBeta, Math.min(MR, mc - ir), Math.min(NR, nc - jr), tile);
     }
 
     /** Packs op(A)[ic:+mc, pc:+kc] into MR-tall panels from pa[at], zero rows past mc. */

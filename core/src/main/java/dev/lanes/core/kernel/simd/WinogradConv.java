@@ -256,7 +256,7 @@ final class WinogradConv implements ConvKernels {
       for (int i = 0; i < images; i++) {
         for (int c = 0; c < p.inC; c++) {
           pad(p, p.inOff + ((firstImage + i) * p.inC + c) * p.inH * p.inW, own.planes,
-              (i * p.inC + c) * p.paddedH * p.paddedW, 0, p.paddedH);
+              (i * p.inC + c) * p.paddedH * p.paddedW);
         }
       }
       packInputTransform(p, count, inPanels, own);
@@ -776,17 +776,16 @@ final class WinogradConv implements ConvKernels {
   }
 
   /**
-   * Rows [rowStart, rowEnd) of one padded plane (paddedH, paddedW) at planes[at]: the input
-   * plane (inH, inW) at in[from], shifted by (padH, padW), zeros around it.
+   * One padded plane (paddedH, paddedW) at planes[at], for the weight gradient: the input plane
+   * (inH, inW) at in[from], shifted by (padH, padW), zeros around it.
    */
-  private static void pad(Pass p, int from, float[] planes, int at, int rowStart, int rowEnd) {
+  private static void pad(Pass p, int from, float[] planes, int at) {
     int pw = p.paddedW;
-    Arrays.fill(planes, at + rowStart * pw, at + rowEnd * pw, 0f);
+    Arrays.fill(planes, at, at + p.paddedH * pw, 0f);
     // padded row r holds input row r - padH, if there is one
-    int start = Math.max(rowStart, p.padH);
-    int end = Math.min(rowEnd, p.inH + p.padH);
+    int end = Math.min(p.paddedH, p.inH + p.padH);
     int cols = Math.min(p.inW, pw - p.padW);
-    for (int r = start; r < end; r++) {
+    for (int r = p.padH; r < end; r++) {
       System.arraycopy(p.in, from + (r - p.padH) * p.inW, planes, at + r * pw + p.padW, cols);
     }
   }
