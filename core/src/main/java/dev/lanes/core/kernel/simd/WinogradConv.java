@@ -151,7 +151,10 @@ final class WinogradConv implements ConvKernels {
    * Summed over the tiles first, that is 16 products {@code W[ξ] (out, C) = DY[ξ] (out, T) ·
    * X[ξ]ᵀ (T, C)} with k = T, the transforms again writing the micro-kernel's packed panels
    * (through {@code Gemm.sgemm}, packing took 19% of the samples of a JFR profile against the
-   * micro-kernel's 25%, and the whole was no faster than im2col in probe loops). The tiles are
+   * micro-kernel's 25%, and the whole was no faster than im2col in probe loops). Those panels
+   * hold a tile's channels side by side, so x and dy are first interleaved channel by channel,
+   * image by image ({@link #interleaveChannels}), and the transforms then run on vectors of L
+   * channels of a tile. The tiles are
    * cut into parts fixed by the geometry (at most {@link #MAX_PARTS}, their partial sums within
    * {@link #PARTIAL_FLOATS}); each part sums its
    * tiles in order, a chunk of at most {@link #CHUNK_FLOATS} transformed values at a time,
@@ -175,6 +178,8 @@ final class WinogradConv implements ConvKernels {
     p.partTiles = partTiles(p.tiles, weights);
     p.parts = p.tiles == 0 ? 0 : (p.tiles + p.partTiles - 1) / p.partTiles;
     p.chunkTiles = chunkTiles(p.inC, p.outC);
+    p.xChannels = (p.inC + NR - 1) / NR * NR;
+    p.dyChannels = (p.outRows - MR + (MR + L - 1) / L * L + L - 1) / L * L;
     Buffers own = buffers.get();
     p.u = own.weights = grow(own.weights, Math.max(1, p.parts) * weights);
     try {
@@ -248,16 +253,27 @@ final class WinogradConv implements ConvKernels {
       int count = Math.min(p.chunkTiles, end - chunk);
       int firstImage = chunk / p.tilesPerImage;
       int images = (chunk + count - 1) / p.tilesPerImage - firstImage + 1;
-      own.planes = grow(own.planes, images * p.inC * p.paddedH * p.paddedW);
+      int xBlock = p.paddedH * p.paddedW * p.xChannels;
+      int dyBlock = 4 * p.tilesPerImage * p.dyChannels;
+      own.planes = grow(own.planes, images * xBlock);
+      own.gradients = grow(own.gradients, images * dyBlock);
       own.packedV = grow(own.packedV, XI * inPanels * panelStride(count * NR));
       own.products = grow(own.products, XI * outPanels * panelStride(count * MR));
-      own.tileAt = grow(own.tileAt, 3 * count);
+      own.tileAt = grow(own.tileAt, 2 * count);
+      own.channelAt = grow(own.channelAt, Math.max(p.inC, p.outC));
       locateGradientTiles(p, chunk, count, firstImage, own.tileAt);
       for (int i = 0; i < images; i++) {
+        int image = firstImage + i;
         for (int c = 0; c < p.inC; c++) {
-          pad(p, p.inOff + ((firstImage + i) * p.inC + c) * p.inH * p.inW, own.planes,
-              (i * p.inC + c) * p.paddedH * p.paddedW);
+          own.channelAt[c] = p.inOff + (image * p.inC + c) * p.inH * p.inW;
         }
+        interleaveChannels(p.in, own.channelAt, p.inC, p.inH, p.inW, own.planes, i * xBlock,
+            p.paddedH, p.paddedW, p.padH, p.padW, p.xChannels);
+        for (int o = 0; o < p.outC; o++) {
+          own.channelAt[o] = p.outOff + (image * p.outC + o) * p.outH * p.outW;
+        }
+        interleaveChannels(p.out, own.channelAt, p.outC, p.outH, p.outW, own.gradients,
+            i * dyBlock, 2 * p.tilesH, 2 * p.tilesW, 0, 0, p.dyChannels);
       }
       packInputTransform(p, count, inPanels, own);
       packGradientTransform(p, count, outPanels, own);
@@ -313,142 +329,153 @@ final class WinogradConv implements ConvKernels {
 
   /**
    * For each tile t of the chunk [first, first + count): tileAt[t], where its 4x4 patch starts
-   * in channel 0 of the chunk's padded planes (image, row 2i, column 2j, planes (image, C));
-   * tileAt[count + t], where its 2x2 block of dy starts in channel 0 of dy; tileAt[2·count + t]
-   * its {@link #RIGHT} and {@link #BELOW} flags.
+   * in the chunk's interleaved x (image, row 2i, column 2j, channel 0), and tileAt[count + t],
+   * where its 2x2 block starts in the chunk's interleaved dy (see {@link #interleaveChannels}).
    */
   private static void locateGradientTiles(Pass p, int first, int count, int firstImage,
       int[] tileAt) {
-    int paddedPlane = p.paddedH * p.paddedW;
     for (int t = 0; t < count; t++) {
       int tile = first + t;
-      int n = tile / p.tilesPerImage;
+      int n = tile / p.tilesPerImage - firstImage;
       int i = tile % p.tilesPerImage / p.tilesW;
       int j = tile % p.tilesW;
-      tileAt[t] = (n - firstImage) * p.inC * paddedPlane + 2 * i * p.paddedW + 2 * j;
-      tileAt[count + t] = n * p.outC * p.outH * p.outW + 2 * i * p.outW + 2 * j;
-      tileAt[2 * count + t] = (2 * j + 1 < p.outW ? RIGHT : 0)
-          | (2 * i + 1 < p.outH ? BELOW : 0);
+      tileAt[t] = ((n * p.paddedH + 2 * i) * p.paddedW + 2 * j) * p.xChannels;
+      tileAt[count + t] = ((n * 2 * p.tilesH + 2 * i) * 2 * p.tilesW + 2 * j) * p.dyChannels;
+    }
+  }
+
+  /**
+   * One image's planes (channels, h, w), channel c's starting at from[planeAt[c]], interleaved
+   * into a zero-bordered block (rows, cols, stride) at to[at]: value (r, s) of channel c goes
+   * to {@code to[at + ((top + r)·cols + left + s)·stride + c]}; the border and the channels
+   * from {@code channels} up to stride are zero. Blocks of 8 channels by 8 columns go through
+   * {@link Transpose8} where the species has 8 lanes (the last 8 columns of a row overlapping
+   * the ones before where w is not a multiple of 8), the rest one value at a time.
+   */
+  private static void interleaveChannels(float[] from, int[] planeAt, int channels, int h, int w,
+      float[] to, int at, int rows, int cols, int top, int left, int stride) {
+    int rowFloats = cols * stride;
+    Arrays.fill(to, at, at + top * rowFloats, 0f);
+    Arrays.fill(to, at + (top + h) * rowFloats, at + rows * rowFloats, 0f);
+    int transposed = Transpose8.AVAILABLE && w >= 8 ? channels / 8 * 8 : 0;
+    for (int r = 0; r < h; r++) {
+      int rowStart = at + (top + r) * rowFloats;
+      Arrays.fill(to, rowStart, rowStart + left * stride, 0f);
+      Arrays.fill(to, rowStart + (left + w) * stride, rowStart + rowFloats, 0f);
+    }
+    // 8 planes at a time through the whole image, so that the loads run along 8 streams that
+    // the hardware prefetchers can follow, rather than across every channel's plane
+    for (int c = 0; c < transposed; c += 8) {
+      for (int r = 0; r < h; r++) {
+        int dst = at + ((top + r) * cols + left) * stride + c;
+        for (int s = 0; ; s += 8) {
+          int col = Math.min(s, w - 8);
+          Transpose8.rows(from, planeAt, c, r * w + col, to, dst + col * stride, stride);
+          if (col == w - 8) {
+            break;
+          }
+        }
+      }
+    }
+    if (transposed < stride) {
+      for (int r = 0; r < h; r++) {
+        int dst = at + ((top + r) * cols + left) * stride;
+        for (int s = 0; s < w; s++) {
+          int pixel = dst + s * stride;
+          for (int c = transposed; c < channels; c++) {
+            to[pixel + c] = from[planeAt[c] + r * w + s];
+          }
+          for (int c = channels; c < stride; c++) {
+            to[pixel + c] = 0f;
+          }
+        }
+      }
     }
   }
 
   /**
    * {@code X[ξ][c][t] = (Bᵀ d B)[ξ]} for the chunk's tiles and every channel, packed as B:
    * {@code v[(ξ·inPanels + c / NR)·panel + t·NR + c % NR]} (panel: {@link #panelStride} of
-   * count·NR), channels past C zero.
+   * count·NR), channels past C zero. A vector holds L channels of a tile, loaded from the
+   * interleaved x. (Done one channel at a time, this and the dy packing took half the weight
+   * gradient's samples in a JFR profile; interleaving and transforming in vectors took the
+   * weight gradient of LeNet's second layer 1.16-1.21x faster, in probe loops that
+   * alternated the two, bit for bit the same.)
    */
   private static void packInputTransform(Pass p, int count, int inPanels, Buffers own) {
-    float[] d = own.planes;
-    float[] v = own.packedV;
     int[] tileAt = own.tileAt;
-    int pw = p.paddedW;
-    int paddedPlane = p.paddedH * pw;
     int panel = panelStride(count * NR);
     int xiStride = inPanels * panel;
-    // panel by panel, so that a tile reads NR planes and writes one line per position ξ:
-    // tile by tile over all channels, this and the DY packing took half the weight gradient's
-    // samples in a JFR profile, most on their loads; the order gained 1.04-1.07x
+    int row = p.paddedW * p.xChannels;
+    // panel by panel, so that a tile writes one line per position ξ (with the scalar packing
+    // this order gained 1.04-1.07x over all channels of a tile at a time)
     for (int cp = 0; cp < inPanels; cp++) {
       for (int t = 0; t < count; t++) {
-        for (int c = cp * NR; c < (cp + 1) * NR; c++) {
-          int at = cp * panel + t * NR + c % NR;
-          if (c >= p.inC) {
-            for (int xi = 0; xi < XI; xi++) {
-              v[at + xi * xiStride] = 0f;
-            }
-            continue;
-          }
-          int r0 = tileAt[t] + c * paddedPlane;
-          int r1 = r0 + pw;
-          int r2 = r1 + pw;
-          int r3 = r2 + pw;
-          // Bᵀ d, column by column
-          float e00 = d[r0] - d[r2];
-          float e01 = d[r0 + 1] - d[r2 + 1];
-          float e02 = d[r0 + 2] - d[r2 + 2];
-          float e03 = d[r0 + 3] - d[r2 + 3];
-          float e10 = d[r1] + d[r2];
-          float e11 = d[r1 + 1] + d[r2 + 1];
-          float e12 = d[r1 + 2] + d[r2 + 2];
-          float e13 = d[r1 + 3] + d[r2 + 3];
-          float e20 = d[r2] - d[r1];
-          float e21 = d[r2 + 1] - d[r1 + 1];
-          float e22 = d[r2 + 2] - d[r1 + 2];
-          float e23 = d[r2 + 3] - d[r1 + 3];
-          float e30 = d[r1] - d[r3];
-          float e31 = d[r1 + 1] - d[r3 + 1];
-          float e32 = d[r1 + 2] - d[r3 + 2];
-          float e33 = d[r1 + 3] - d[r3 + 3];
-          // (Bᵀ d) B, row by row
-          at = storeInputRow(v, at, xiStride, e00, e01, e02, e03);
-          at = storeInputRow(v, at, xiStride, e10, e11, e12, e13);
-          at = storeInputRow(v, at, xiStride, e20, e21, e22, e23);
-          storeInputRow(v, at, xiStride, e30, e31, e32, e33);
+        for (int h = 0; h < NR; h += L) {
+          transformPatches(own.planes, tileAt[t] + cp * NR + h, row, p.xChannels, own.packedV,
+              cp * panel + t * NR + h, xiStride);
         }
       }
     }
-  }
-
-  /** A row (e0..e3) of Bᵀ d times B, to four positions ξ, stride apart from v[at]. */
-  private static int storeInputRow(float[] v, int at, int stride, float e0, float e1,
-      float e2, float e3) {
-    v[at] = e0 - e2;
-    v[at + stride] = e1 + e2;
-    v[at + 2 * stride] = e2 - e1;
-    v[at + 3 * stride] = e1 - e3;
-    return at + 4 * stride;
   }
 
   /**
    * {@code DY[ξ][o][t] = (G' g G'ᵀ)[ξ]} for the chunk's tiles and every output channel, g the
    * tile's 2x2 block of dy (zero where it pokes out of an odd-sized plane), packed as A:
    * {@code m[(ξ·outPanels + o / MR)·panel + t·MR + o % MR]} (panel: {@link #panelStride} of
-   * count·MR), rows past out zero.
+   * count·MR), rows past out zero. Vectors of L channels of a tile, as for x; each tile's MR
+   * values per position are written as whole vectors running past them, into the next tile's
+   * place (rewritten next) or, after the last tile, the panel's spare cache line.
    */
   private static void packGradientTransform(Pass p, int count, int outPanels, Buffers own) {
-    float[] dy = p.out;
-    float[] m = own.products;
     int[] tileAt = own.tileAt;
-    int plane = p.outH * p.outW;
     int panel = panelStride(count * MR);
     int xiStride = outPanels * panel;
-    // panel by panel, so that a tile reads MR planes of dy and writes MR values per position
-    // ξ, rather than every output's plane at once (see packInputTransform)
+    int row = 2 * p.tilesW * p.dyChannels;
     for (int op = 0; op < outPanels; op++) {
       for (int t = 0; t < count; t++) {
-        int inside = tileAt[2 * count + t];
-        boolean right = (inside & RIGHT) != 0;
-        boolean below = (inside & BELOW) != 0;
-        for (int o = op * MR; o < (op + 1) * MR; o++) {
-          int at = op * panel + t * MR + o % MR;
-          float g00 = 0f;
-          float g01 = 0f;
-          float g10 = 0f;
-          float g11 = 0f;
-          if (o < p.outC) {
-            int src = p.outOff + o * plane + tileAt[count + t];
-            g00 = dy[src];
-            g01 = right ? dy[src + 1] : 0f;
-            g10 = below ? dy[src + p.outW] : 0f;
-            g11 = right && below ? dy[src + p.outW + 1] : 0f;
-          }
-          // G' g: rows g0, (g0 + g1)/2, (g0 - g1)/2, g1; then each row times G'ᵀ
-          at = storeGradientRow(m, at, xiStride, g00, g01);
-          at = storeGradientRow(m, at, xiStride, 0.5f * (g00 + g10), 0.5f * (g01 + g11));
-          at = storeGradientRow(m, at, xiStride, 0.5f * (g00 - g10), 0.5f * (g01 - g11));
-          storeGradientRow(m, at, xiStride, g10, g11);
-        }
+        transformGradient(own.gradients, tileAt[count + t] + op * MR, row, p.dyChannels,
+            own.products, op * panel + t * MR, xiStride);
       }
     }
   }
 
-  /** A row (b0, b1) of G' g times G'ᵀ: b0, (b0 + b1)/2, (b0 - b1)/2, b1, stride apart. */
-  private static int storeGradientRow(float[] m, int at, int stride, float b0, float b1) {
-    m[at] = b0;
-    m[at + stride] = 0.5f * (b0 + b1);
-    m[at + 2 * stride] = 0.5f * (b0 - b1);
-    m[at + 3 * stride] = b1;
-    return at + 4 * stride;
+  /**
+   * G' g G'ᵀ for MR channels of a tile (in vectors of L, the last running past MR): value (r,
+   * s) of their 2x2 blocks is the vector at {@code g[from + r·row + s·col]}; writes position ξ
+   * to {@code m[at + ξ·stride]}.
+   */
+  private static void transformGradient(float[] g, int from, int row, int col, float[] m,
+      int at, int stride) {
+    for (int k = 0; k < MR; k += L) {
+      FloatVector g00 = FloatVector.fromArray(F, g, from + k);
+      FloatVector g01 = FloatVector.fromArray(F, g, from + col + k);
+      FloatVector g10 = FloatVector.fromArray(F, g, from + row + k);
+      FloatVector g11 = FloatVector.fromArray(F, g, from + row + col + k);
+      // G' g: rows g0, (g0 + g1)/2, (g0 - g1)/2, g1; each row (b0, b1) times G'ᵀ to four
+      // positions: b0, (b0 + b1)/2, (b0 - b1)/2, b1
+      FloatVector b10 = g00.add(g10).mul(0.5f);
+      FloatVector b11 = g01.add(g11).mul(0.5f);
+      FloatVector b20 = g00.sub(g10).mul(0.5f);
+      FloatVector b21 = g01.sub(g11).mul(0.5f);
+      int to = at + k;
+      g00.intoArray(m, to);
+      g00.add(g01).mul(0.5f).intoArray(m, to + stride);
+      g00.sub(g01).mul(0.5f).intoArray(m, to + 2 * stride);
+      g01.intoArray(m, to + 3 * stride);
+      b10.intoArray(m, to + 4 * stride);
+      b10.add(b11).mul(0.5f).intoArray(m, to + 5 * stride);
+      b10.sub(b11).mul(0.5f).intoArray(m, to + 6 * stride);
+      b11.intoArray(m, to + 7 * stride);
+      b20.intoArray(m, to + 8 * stride);
+      b20.add(b21).mul(0.5f).intoArray(m, to + 9 * stride);
+      b20.sub(b21).mul(0.5f).intoArray(m, to + 10 * stride);
+      b21.intoArray(m, to + 11 * stride);
+      g10.intoArray(m, to + 12 * stride);
+      g10.add(g11).mul(0.5f).intoArray(m, to + 13 * stride);
+      g10.sub(g11).mul(0.5f).intoArray(m, to + 14 * stride);
+      g11.intoArray(m, to + 15 * stride);
+    }
   }
 
   /** {@code dw[o][c] += A'ᵀ W[·][o][c] A'} for every pair, W (16, out, C) in p.u. */
@@ -643,36 +670,36 @@ final class WinogradConv implements ConvKernels {
       for (int panel = 0; panel < panels; panel++) {
         int at = (panel * p.inC + c) * NR;
         for (int h = 0; h < NR; h += L) {
-          transformPatches(planes, tileAt[(panel * NR + h) / L], pw, v, at + h, xiStride);
+          transformPatches(planes, tileAt[(panel * NR + h) / L], pw * L, L, v, at + h,
+              xiStride);
         }
       }
     }
   }
 
   /**
-   * Bᵀ d B for the L tiles of a vector: value (r, s) of their patches is the vector at
-   * {@code planes[from + (r·pw + s)·L]}; writes position ξ of tile l to
-   * {@code v[at + ξ·stride + l]}.
+   * Bᵀ d B for the L patches of a vector (L tiles of the forward, L channels of a tile in the
+   * weight gradient): value (r, s) of the patches is the vector at {@code planes[from + r·row
+   * + s·col]}; writes position ξ of lane l to {@code v[at + ξ·stride + l]}.
    */
-  private static void transformPatches(float[] planes, int from, int pw, float[] v, int at,
-      int stride) {
-    int row = pw * L;
+  private static void transformPatches(float[] planes, int from, int row, int col, float[] v,
+      int at, int stride) {
     FloatVector d00 = FloatVector.fromArray(F, planes, from);
-    FloatVector d01 = FloatVector.fromArray(F, planes, from + L);
-    FloatVector d02 = FloatVector.fromArray(F, planes, from + 2 * L);
-    FloatVector d03 = FloatVector.fromArray(F, planes, from + 3 * L);
+    FloatVector d01 = FloatVector.fromArray(F, planes, from + col);
+    FloatVector d02 = FloatVector.fromArray(F, planes, from + 2 * col);
+    FloatVector d03 = FloatVector.fromArray(F, planes, from + 3 * col);
     FloatVector d10 = FloatVector.fromArray(F, planes, from + row);
-    FloatVector d11 = FloatVector.fromArray(F, planes, from + row + L);
-    FloatVector d12 = FloatVector.fromArray(F, planes, from + row + 2 * L);
-    FloatVector d13 = FloatVector.fromArray(F, planes, from + row + 3 * L);
+    FloatVector d11 = FloatVector.fromArray(F, planes, from + row + col);
+    FloatVector d12 = FloatVector.fromArray(F, planes, from + row + 2 * col);
+    FloatVector d13 = FloatVector.fromArray(F, planes, from + row + 3 * col);
     FloatVector d20 = FloatVector.fromArray(F, planes, from + 2 * row);
-    FloatVector d21 = FloatVector.fromArray(F, planes, from + 2 * row + L);
-    FloatVector d22 = FloatVector.fromArray(F, planes, from + 2 * row + 2 * L);
-    FloatVector d23 = FloatVector.fromArray(F, planes, from + 2 * row + 3 * L);
+    FloatVector d21 = FloatVector.fromArray(F, planes, from + 2 * row + col);
+    FloatVector d22 = FloatVector.fromArray(F, planes, from + 2 * row + 2 * col);
+    FloatVector d23 = FloatVector.fromArray(F, planes, from + 2 * row + 3 * col);
     FloatVector d30 = FloatVector.fromArray(F, planes, from + 3 * row);
-    FloatVector d31 = FloatVector.fromArray(F, planes, from + 3 * row + L);
-    FloatVector d32 = FloatVector.fromArray(F, planes, from + 3 * row + 2 * L);
-    FloatVector d33 = FloatVector.fromArray(F, planes, from + 3 * row + 3 * L);
+    FloatVector d31 = FloatVector.fromArray(F, planes, from + 3 * row + col);
+    FloatVector d32 = FloatVector.fromArray(F, planes, from + 3 * row + 2 * col);
+    FloatVector d33 = FloatVector.fromArray(F, planes, from + 3 * row + 3 * col);
     // Bᵀ d, row by row: e0 = d0 - d2, e1 = d1 + d2, e2 = d2 - d1, e3 = d1 - d3
     FloatVector e00 = d00.sub(d20);
     FloatVector e01 = d01.sub(d21);
@@ -772,21 +799,6 @@ final class WinogradConv implements ConvKernels {
           planes[dst + s * L] = p.in[src + s];
         }
       }
-    }
-  }
-
-  /**
-   * One padded plane (paddedH, paddedW) at planes[at], for the weight gradient: the input plane
-   * (inH, inW) at in[from], shifted by (padH, padW), zeros around it.
-   */
-  private static void pad(Pass p, int from, float[] planes, int at) {
-    int pw = p.paddedW;
-    Arrays.fill(planes, at, at + p.paddedH * pw, 0f);
-    // padded row r holds input row r - padH, if there is one
-    int end = Math.min(p.paddedH, p.inH + p.padH);
-    int cols = Math.min(p.inW, pw - p.padW);
-    for (int r = p.padH; r < end; r++) {
-      System.arraycopy(p.in, from + (r - p.padH) * p.inW, planes, at + r * pw + p.padW, cols);
     }
   }
 
@@ -896,7 +908,11 @@ final class WinogradConv implements ConvKernels {
     float[] packedV = new float[0];
     /** The products M; in the weight gradient, the packed transformed dy. */
     float[] products = new float[0];
+    /** The weight gradient's interleaved dy (images, 2·tilesH, 2·tilesW, dyChannels). */
+    float[] gradients = new float[0];
     int[] tileAt = new int[0];
+    /** Where each channel's plane of an image starts, for {@link #interleaveChannels}. */
+    int[] channelAt = new int[0];
     /** Where each lane's rows start in the input, for {@link #interleave}. */
     final int[] laneAt = new int[L];
     /** L tiles' four outputs: y[(2a + b)·L + l]. */
@@ -960,6 +976,12 @@ final class WinogradConv implements ConvKernels {
     int parts;
     int partTiles;
     int chunkTiles;
+    /**
+     * Channels per pixel of its interleaved x (inC rounded up to NR) and dy (enough for the
+     * last A panel's vectors, which read up to L - 1 channels past its MR).
+     */
+    int xChannels;
+    int dyChannels;
     // a lone part's current chunk, whose products the pool's threads share
     final RangeBody positions = this::multiplyPositions;
     int chunkCount;
