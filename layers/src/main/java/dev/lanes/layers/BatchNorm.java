@@ -51,6 +51,8 @@ public final class BatchNorm extends AbstractLayer {
   private int spatial;             // H·W, or 1 for features
   private float[] mean = new float[0];     // (C), the last training batch's
   private float[] invStd = new float[0];  // (C), 1/√(var + ε)
+  private double[] sumDy = new double[0];   // (C), backward's Σ dy per channel
+  private double[] sumDyH = new double[0];  // (C), backward's Σ dy·x̂ per channel
   private int trainedBatch = -1;
   private final Workspace normalized = new Workspace(); // x̂, (N, C, ...), kept for backward
   private final Workspace out = new Workspace();
@@ -91,6 +93,8 @@ public final class BatchNorm extends AbstractLayer {
     java.util.Arrays.fill(runningVar.value().data(), 1f);
     mean = new float[channels];
     invStd = new float[channels];
+    sumDy = new double[channels];
+    sumDyH = new double[channels];
     return in;
   }
 
@@ -131,8 +135,9 @@ public final class BatchNorm extends AbstractLayer {
 
   /**
    * For channels [c0, c1) of the batch: their statistics (and running statistics), then x̂ =
-   * (x - mean)·invStd and y = γ·x̂ + β. Statistics and normalisation in one pass over the
-   * channels, so that a thread reads its channels while they are still in its cache.
+   * (x - mean)·invStd and y = γ·x̂ + β. A block of channels at a time (see {@link
+   * #channelsPerBlock}): the statistics read the block's x twice and the normalisation once
+   * more, the last two times from the cache.
    */
   private void normalizeChannels(int c0, int c1) {
     Tensor x = stepX;
@@ -140,31 +145,41 @@ public final class BatchNorm extends AbstractLayer {
     float[] xd = x.data();
     float[] yd = y.data();
     float[] var = invStd; // reused: holds the variance until turned into 1/√(var + ε)
-    Reductions.meanVarianceChannels(mean, 0, var, 0, xd, x.offset(), stepN, channels, spatial,
-        c0, c1);
     long count = (long) stepN * spatial;
     float momentum = config.momentum();
     float[] rm = runningMean.value().data();
     float[] rv = runningVar.value().data();
-    for (int c = c0; c < c1; c++) {
-      rm[c] = (1 - momentum) * rm[c] + momentum * mean[c];
-      rv[c] = (1 - momentum) * rv[c] + momentum * var[c] * count / (count - 1);
-      invStd[c] = (float) (1 / Math.sqrt(var[c] + config.eps()));
-    }
     float[] h = stepH;
     float[] g = gamma.value().data();
     float[] b = beta.value().data();
-    for (int c = c0; c < c1; c++) {
-      float m = mean[c];
-      float k = invStd[c];
-      float gc = g[c];
-      float bc = b[c];
-      for (int i = 0; i < stepN; i++) {
-        int base = (i * channels + c) * spatial;
-        Elementwise.normalize(h, base, yd, y.offset() + base, xd, x.offset() + base, m, k, gc, bc,
-            spatial);
+    int stride = channels * spatial; // from a channel's run in one sample to the next sample's
+    int block = channelsPerBlock(stepN);
+    for (int first = c0; first < c1; first += block) {
+      int end = Math.min(c1, first + block);
+      Reductions.meanVarianceChannels(mean, 0, var, 0, xd, x.offset(), stepN, channels, spatial,
+          first, end);
+      for (int c = first; c < end; c++) {
+        rm[c] = (1 - momentum) * rm[c] + momentum * mean[c];
+        rv[c] = (1 - momentum) * rv[c] + momentum * var[c] * count / (count - 1);
+        invStd[c] = (float) (1 / Math.sqrt(var[c] + config.eps()));
+        int base = c * spatial;
+        Elementwise.normalize(h, base, yd, y.offset() + base, xd, x.offset() + base, mean[c],
+            invStd[c], g[c], b[c], stepN, spatial, stride);
       }
     }
+  }
+
+  /**
+   * Channels of some 64K values (256 KB) each per block, at least one: backward's second pass
+   * over a block's dy and x̂ (512 KB) then finds them in a 1 MB L2 cache. Blocks rather than
+   * single channels because the reductions walk a block sample by sample, through memory in
+   * order, which the prefetcher follows; one channel's runs are short (196 values) and far
+   * apart (measured on (64, 64, 14, 14), backward's sums: 0.31 ms sample by sample, 0.44 ms
+   * channel by channel).
+   */
+  private int channelsPerBlock(int n) {
+    long perChannel = (long) n * spatial;
+    return (int) Math.max(1, Math.min(channels, (1 << 16) / Math.max(1, perChannel)));
   }
 
   /**
@@ -223,7 +238,7 @@ public final class BatchNorm extends AbstractLayer {
     return dx;
   }
 
-  /** The backward pass of channels [c0, c1): their dγ, dβ and dx. */
+  /** The backward pass of channels [c0, c1): their dγ, dβ and dx, a block at a time. */
   private void backwardChannels(int c0, int c1) {
     Tensor dOut = stepDy;
     int n = stepN;
@@ -234,23 +249,22 @@ public final class BatchNorm extends AbstractLayer {
     float[] dGamma = gamma.grad().data();
     float[] dBeta = beta.grad().data();
     float m = (float) n * spatial;
-    for (int c = c0; c < c1; c++) {
-      double sumDy = 0;
-      double sumDyH = 0;
-      for (int i = 0; i < n; i++) {
-        int base = (i * channels + c) * spatial;
-        sumDy += Reductions.sum(dy, dOut.offset() + base, spatial);
-        sumDyH += Reductions.dot(dy, dOut.offset() + base, h, base, spatial);
-      }
-      dGamma[c] += (float) sumDyH;
-      dBeta[c] += (float) sumDy;
-      float k = g[c] * invStd[c] / m;
-      float meanDy = (float) sumDy;
-      float meanDyH = (float) sumDyH;
-      for (int i = 0; i < n; i++) {
-        int base = (i * channels + c) * spatial;
-        Elementwise.normalizeBackward(dxd, base, dy, dOut.offset() + base, h, base, k, m, meanDy,
-            meanDyH, spatial);
+    int stride = channels * spatial;
+    int block = channelsPerBlock(n);
+    for (int first = c0; first < c1; first += block) {
+      int end = Math.min(c1, first + block);
+      // Σ dy and Σ dy·x̂ in one pass over the block; dx's pass then finds it in the cache
+      Reductions.sumDotChannels(sumDy, 0, sumDyH, 0, dy, dOut.offset(), h, 0, n, channels,
+          spatial, first, end);
+      for (int c = first; c < end; c++) {
+        float sDy = (float) sumDy[c];
+        float sDyH = (float) sumDyH[c];
+        dGamma[c] += sDyH;
+        dBeta[c] += sDy;
+        float k = g[c] * invStd[c] / m;
+        int base = c * spatial;
+        Elementwise.normalizeBackward(dxd, base, dy, dOut.offset() + base, h, base, k, m, sDy,
+            sDyH, n, spatial, stride);
       }
     }
   }

@@ -35,6 +35,14 @@ public final class Checks {
     checkRange(kernel, name, array.length, offset, length);
   }
 
+  /** Fails unless {@code array[offset, offset + length)} lies inside the array. */
+  public static void range(String kernel, String name, double[] array, int offset, long length) {
+    if (array == null) {
+      throw new IllegalArgumentException(kernel + ": " + name + " is null");
+    }
+    checkRange(kernel, name, array.length, offset, length);
+  }
+
   private static void checkRange(String kernel, String name, int arrayLength, int offset,
       long length) {
     if (offset < 0) {

@@ -89,29 +89,43 @@ public final class Elementwise {
   }
 
   /**
-   * Batch norm's forward pass over n values of one channel (see {@link
-   * ElementwiseKernels#normalize}).
+   * Batch norm's forward pass over one channel: {@code runs} runs of n values, {@code stride}
+   * apart (see {@link ElementwiseKernels#normalize}).
    */
   public static void normalize(float[] h, int hOff, float[] y, int yOff, float[] x, int xOff,
-      float mean, float invStd, float gamma, float beta, int n) {
-    Checks.nonNegative("normalize", "n", n);
-    Checks.range("normalize", "h", h, hOff, n);
-    Checks.range("normalize", "y", y, yOff, n);
-    Checks.range("normalize", "x", x, xOff, n);
-    K.normalize(h, hOff, y, yOff, x, xOff, mean, invStd, gamma, beta, n);
+      float mean, float invStd, float gamma, float beta, int runs, int n, int stride) {
+    long span = runs("normalize", runs, n, stride);
+    Checks.range("normalize", "h", h, hOff, span);
+    Checks.range("normalize", "y", y, yOff, span);
+    Checks.range("normalize", "x", x, xOff, span);
+    K.normalize(h, hOff, y, yOff, x, xOff, mean, invStd, gamma, beta, runs, n, stride);
   }
 
   /**
-   * Batch norm's input gradient over n values of one channel (see {@link
+   * Batch norm's input gradient over one channel laid out as in {@link #normalize} (see {@link
    * ElementwiseKernels#normalizeBackward}).
    */
   public static void normalizeBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] h,
-      int hOff, float k, float count, float sumDy, float sumDyH, int n) {
-    Checks.nonNegative("normalizeBackward", "n", n);
-    Checks.range("normalizeBackward", "dx", dx, dxOff, n);
-    Checks.range("normalizeBackward", "dy", dy, dyOff, n);
-    Checks.range("normalizeBackward", "h", h, hOff, n);
-    K.normalizeBackward(dx, dxOff, dy, dyOff, h, hOff, k, count, sumDy, sumDyH, n);
+      int hOff, float k, float count, float sumDy, float sumDyH, int runs, int n, int stride) {
+    long span = runs("normalizeBackward", runs, n, stride);
+    Checks.range("normalizeBackward", "dx", dx, dxOff, span);
+    Checks.range("normalizeBackward", "dy", dy, dyOff, span);
+    Checks.range("normalizeBackward", "h", h, hOff, span);
+    K.normalizeBackward(dx, dxOff, dy, dyOff, h, hOff, k, count, sumDy, sumDyH, runs, n, stride);
+  }
+
+  /**
+   * The elements from the first run's start to the last run's end, after checking that runs
+   * and n are ≥ 0 and that runs do not overlap (an output run would overwrite another's input).
+   */
+  private static long runs(String kernel, int runs, int n, int stride) {
+    Checks.nonNegative(kernel, "runs", runs);
+    Checks.nonNegative(kernel, "n", n);
+    if (runs > 1 && stride < n) {
+      throw new IllegalArgumentException(kernel + ": runs of " + n + " values " + stride
+          + " apart overlap; stride must be ≥ n");
+    }
+    return runs == 0 ? 0 : (long) (runs - 1) * stride + n;
   }
 
   private static void unary(String kernel, float[] out, int outOff, float[] x, int xOff, int n) {

@@ -54,18 +54,21 @@ public interface ElementwiseKernels {
       float invSqrtCorrection2);
 
   /**
-   * Batch norm's forward pass over n values of one channel: {@code h[i] = (x[i] − mean)·invStd}
-   * and {@code y[i] = gamma·h[i] + beta}, each a separate IEEE float operation in this order (no
-   * fused multiply-add), so every implementation gives the same bits.
+   * Batch norm's forward pass over one channel, held as {@code runs} runs of n values, run r
+   * starting at {@code off + r·stride} in each of h, y and x (NCHW: runs = N, n = H·W, stride =
+   * C·H·W): {@code h[i] = (x[i] − mean)·invStd} and {@code y[i] = gamma·h[i] + beta}, each a
+   * separate IEEE float operation in this order (no fused multiply-add), so every implementation
+   * gives the same bits.
    */
   void normalize(float[] h, int hOff, float[] y, int yOff, float[] x, int xOff, float mean,
-      float invStd, float gamma, float beta, int n);
+      float invStd, float gamma, float beta, int runs, int n, int stride);
 
   /**
-   * Batch norm's input gradient over n values of one channel, from its output gradient dy and
-   * normalised input h: {@code dx[i] = k·((count·dy[i] − sumDy) − h[i]·sumDyH)}, each a separate
-   * IEEE float operation in this order, so every implementation gives the same bits.
+   * Batch norm's input gradient over one channel laid out as in {@link #normalize}, from its
+   * output gradient dy and normalised input h:
+   * {@code dx[i] = k·((count·dy[i] − sumDy) − h[i]·sumDyH)}, each a separate IEEE float
+   * operation in this order, so every implementation gives the same bits.
    */
   void normalizeBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] h, int hOff,
-      float k, float count, float sumDy, float sumDyH, int n);
+      float k, float count, float sumDy, float sumDyH, int runs, int n, int stride);
 }

@@ -51,4 +51,15 @@ public interface ReductionKernels {
   void meanVarianceChannels(float[] mean, int meanOff, float[] variance, int varianceOff,
       float[] x, int xOff, int batch, int channels, int spatial, int firstChannel,
       int endChannel);
+
+  /**
+   * For a and b of shape (batch, channels, spatial) and each channel c in [firstChannel,
+   * endChannel): {@code sums[c] = Σ_{n,s} a[n][c][s]} and {@code dots[c] = Σ_{n,s}
+   * a[n][c][s]·b[n][c][s]}, added in double across the batch (overwritten; other channels left
+   * as they are). Batch norm's backward: a = dy, b = x̂, in one pass over both. Use spatial = 1
+   * for features (N, F).
+   */
+  void sumDotChannels(double[] sums, int sumsOff, double[] dots, int dotsOff, float[] a,
+      int aOff, float[] b, int bOff, int batch, int channels, int spatial, int firstChannel,
+      int endChannel);
 }

@@ -86,14 +86,38 @@ public final class Reductions {
       throw new IllegalArgumentException(k + ": no values per channel (batch " + batch
           + ", spatial " + spatial + "): the mean of nothing is undefined");
     }
-    if (firstChannel < 0 || firstChannel > endChannel || endChannel > channels) {
-      throw new IllegalArgumentException(k + ": channels [" + firstChannel + ", " + endChannel
-          + ") are not a range of the " + channels + " channels");
-    }
+    channelRange(k, channels, firstChannel, endChannel);
     Checks.range(k, "mean", mean, meanOff, channels);
     Checks.range(k, "variance", variance, varianceOff, channels);
     Checks.range(k, "x", x, xOff, size);
     K.meanVarianceChannels(mean, meanOff, variance, varianceOff, x, xOff, batch, channels, spatial,
         firstChannel, endChannel);
+  }
+
+  /**
+   * For a and b (batch, channels, spatial): each channel's {@code Σ a} and {@code Σ a·b} into
+   * sums and dots, for channels [firstChannel, endChannel) only (see {@link
+   * ReductionKernels#sumDotChannels}).
+   */
+  public static void sumDotChannels(double[] sums, int sumsOff, double[] dots, int dotsOff,
+      float[] a, int aOff, float[] b, int bOff, int batch, int channels, int spatial,
+      int firstChannel, int endChannel) {
+    String k = "sumDotChannels";
+    long size = Checks.product(k, "(batch, channels, spatial)", batch, channels, spatial);
+    channelRange(k, channels, firstChannel, endChannel);
+    Checks.range(k, "sums", sums, sumsOff, channels);
+    Checks.range(k, "dots", dots, dotsOff, channels);
+    Checks.range(k, "a", a, aOff, size);
+    Checks.range(k, "b", b, bOff, size);
+    K.sumDotChannels(sums, sumsOff, dots, dotsOff, a, aOff, b, bOff, batch, channels, spatial,
+        firstChannel, endChannel);
+  }
+
+  private static void channelRange(String kernel, int channels, int firstChannel,
+      int endChannel) {
+    if (firstChannel < 0 || firstChannel > endChannel || endChannel > channels) {
+      throw new IllegalArgumentException(kernel + ": channels [" + firstChannel + ", "
+          + endChannel + ") are not a range of the " + channels + " channels");
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.lanes.core.kernel;
 
+import static dev.lanes.core.kernel.KernelPair.CANARY;
 import static dev.lanes.core.kernel.KernelPair.LANES;
 import static dev.lanes.core.kernel.KernelPair.SCALAR;
 import static dev.lanes.core.kernel.KernelPair.SIMD;
@@ -10,6 +11,7 @@ import static dev.lanes.core.kernel.KernelPair.placed;
 import dev.lanes.core.prop.FloatAsserts;
 import dev.lanes.core.prop.Property;
 import dev.lanes.core.prop.Sizes;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -104,31 +106,50 @@ class ElementwisePropertyTest {
   @Test
   void batchNormPassesMatchScalarBitForBit() {
     Property.named("simd normalize and normalizeBackward match scalar").tries(100).check(c -> {
+      // one channel of NCHW: runs of n values, stride apart, with untouched gaps between them
+      int runs = c.size("runs", 0, 5, 0, 1, 2);
       int n = c.size("n", 0, 200, Sizes.aroundLanes(LANES));
+      int stride = n + c.intIn("gap", 0, LANES + 1);
       int off = c.intIn("offset", 0, 3);
-      float[] x = c.floatsWithSpecials("x", n + off, -10, 10);
+      int size = off + (runs == 0 ? 0 : (runs - 1) * stride + n) + 2;
+      float[] x = c.floatsWithSpecials("x", size, -10, 10);
       float mean = c.floatIn("mean", -2, 2);
       float invStd = c.floatIn("invStd", 0.01f, 10);
       float gamma = c.floatIn("gamma", -2, 2);
       float beta = c.floatIn("beta", -2, 2);
-      float[][] e = {new float[n + off], new float[n + off]};
-      float[][] a = {new float[n + off], new float[n + off]};
-      SCALAR.elementwise().normalize(e[0], off, e[1], off, x, off, mean, invStd, gamma, beta, n);
-      SIMD.elementwise().normalize(a[0], off, a[1], off, x, off, mean, invStd, gamma, beta, n);
+      float[][] e = {canaries(size), canaries(size)};
+      float[][] a = {canaries(size), canaries(size)};
+      SCALAR.elementwise().normalize(e[0], off, e[1], off, x, off, mean, invStd, gamma, beta,
+          runs, n, stride);
+      SIMD.elementwise().normalize(a[0], off, a[1], off, x, off, mean, invStd, gamma, beta,
+          runs, n, stride);
       FloatAsserts.assertClose("normalize h", e[0], a[0], 0, 0);
       FloatAsserts.assertClose("normalize y", e[1], a[1], 0, 0);
-      float[] dy = c.floatsWithSpecials("dy", n + off, -1, 1);
+      float[] dy = c.floatsWithSpecials("dy", size, -1, 1);
       float count = c.intIn("count", 1, 10_000);
       float sumDy = c.floatIn("sumDy", -5, 5);
       float sumDyH = c.floatIn("sumDyH", -5, 5);
-      float[] dxE = new float[n + off];
-      float[] dxA = new float[n + off];
+      float[] dxE = canaries(size);
+      float[] dxA = canaries(size);
       SCALAR.elementwise().normalizeBackward(dxE, off, dy, off, e[0], off, invStd / count, count,
-          sumDy, sumDyH, n);
+          sumDy, sumDyH, runs, n, stride);
       SIMD.elementwise().normalizeBackward(dxA, off, dy, off, e[0], off, invStd / count, count,
-          sumDy, sumDyH, n);
+          sumDy, sumDyH, runs, n, stride);
       FloatAsserts.assertClose("normalizeBackward", dxE, dxA, 0, 0);
+      // the scalar reference is plain loops; pin that it wrote the runs and nothing else
+      for (int r = 0; r < runs; r++) {
+        for (int i = 0; i < n; i++) {
+          dxE[off + r * stride + i] = CANARY;
+        }
+      }
+      assertCanaries("normalizeBackward", dxE, 0, 0);
     });
+  }
+
+  private static float[] canaries(int size) {
+    float[] a = new float[size];
+    Arrays.fill(a, CANARY);
+    return a;
   }
 
   @Test

@@ -45,6 +45,18 @@ class FacadeValidationTest {
         + " nothing is undefined", message(() -> Reductions.meanVarianceChannels(
             new float[2], 0, new float[2], 0, new float[0], 0, 0, 2, 4)));
     assertEquals("sum: x is null", message(() -> Reductions.sum(null, 0, 0)));
+    assertEquals("sumDotChannels: channels [1, 3) are not a range of the 2 channels",
+        message(() -> Reductions.sumDotChannels(new double[2], 0, new double[2], 0, new float[8],
+            0, new float[8], 0, 2, 2, 2, 1, 3)));
+    assertEquals("sumDotChannels: b needs 8 elements from offset 1, but its array has 8",
+        message(() -> Reductions.sumDotChannels(new double[2], 0, new double[2], 0, new float[8],
+            0, new float[8], 1, 2, 2, 2, 0, 2)));
+    assertEquals("normalize: runs of 5 values 4 apart overlap; stride must be ≥ n",
+        message(() -> Elementwise.normalize(new float[20], 0, new float[20], 0, new float[20], 0,
+            0f, 1f, 1f, 0f, 2, 5, 4)));
+    assertEquals("normalizeBackward: h needs 13 elements from offset 0, but its array has 12",
+        message(() -> Elementwise.normalizeBackward(new float[13], 0, new float[13], 0,
+            new float[12], 0, 1f, 1f, 0f, 0f, 2, 5, 8)));
   }
 
   @Test

@@ -118,6 +118,17 @@ class HandComputedKernelTest {
     // channel 1: 10,10,10,30 → mean 15, variance (25·3 + 225)/4 = 75
     assertArrayEquals(new float[] {2.5f, 15f}, mean);
     assertArrayEquals(new float[] {1.25f, 75f}, var);
+    // with b = x / 2: channel 0 Σ x = 10, Σ x·b = (1 + 4 + 9 + 16)/2 = 15; channel 1 Σ x = 60,
+    // Σ x·b = (100·3 + 900)/2 = 600; channels [1, 2) only, so channel 0 keeps its -1
+    float[] half = {0.5f, 1f, 5f, 5f, 1.5f, 2f, 5f, 15f};
+    double[] s = {-1, -1};
+    double[] d = {-1, -1};
+    k.sumDotChannels(s, 0, d, 0, img, 0, half, 0, 2, 2, 2, 1, 2);
+    assertArrayEquals(new double[] {-1, 60}, s);
+    assertArrayEquals(new double[] {-1, 600}, d);
+    k.sumDotChannels(s, 0, d, 0, img, 0, half, 0, 2, 2, 2, 0, 2);
+    assertArrayEquals(new double[] {10, 60}, s);
+    assertArrayEquals(new double[] {15, 600}, d);
   }
 
   @ParameterizedTest

@@ -152,6 +152,85 @@ class ReductionPropertyTest {
     });
   }
 
+  @Test
+  void channelSumDotMatchesScalar() {
+    Property.named("simd sumDotChannels matches scalar and the per-run sums").tries(150)
+        .check(c -> {
+          int batch = c.size("batch", 1, 5, 1, 2);
+          int channels = c.size("channels", 1, 5, 1, 3);
+          int spatial = c.size("spatial", 0, 80, Sizes.aroundLanes(LANES));
+          int aOff = c.intIn("aOffset", 0, LANES + 1);
+          int bOff = c.intIn("bOffset", 0, 3);
+          int size = batch * channels * spatial;
+          float[] a = placed(c, c.floats("a", size, -3, 3), aOff);
+          float[] b = placed(c, c.floats("b", size, -3, 3), bOff);
+          int first = c.intIn("firstChannel", 0, channels);
+          int end = c.intIn("endChannel", first, channels);
+          double[] sumsE = new double[channels + 1];
+          double[] dotsE = new double[channels + 2];
+          double[] sumsA = new double[channels + 1];
+          double[] dotsA = new double[channels + 2];
+          Arrays.fill(sumsA, 5);
+          Arrays.fill(dotsA, 5);
+          SCALAR.reductions().sumDotChannels(sumsE, 1, dotsE, 2, a, aOff, b, bOff, batch,
+              channels, spatial, first, end);
+          SIMD.reductions().sumDotChannels(sumsA, 1, dotsA, 2, a, aOff, b, bOff, batch,
+              channels, spatial, first, end);
+          int count = batch * spatial;
+          for (int ch = 0; ch < channels; ch++) {
+            if (ch < first || ch >= end) {
+              assertEquals(5, sumsA[1 + ch], "sum of channel " + ch + " left alone");
+              assertEquals(5, dotsA[2 + ch], "dot of channel " + ch + " left alone");
+              continue;
+            }
+            // values ≤ 3 and products ≤ 9 in magnitude: the sum bound over count of them
+            assertEquals(sumsE[1 + ch], sumsA[1 + ch],
+                (count + 2) * EPS * 3 * count + Float.MIN_NORMAL, "sum of channel " + ch);
+            assertEquals(dotsE[2 + ch], dotsA[2 + ch],
+                (count + 2) * EPS * 9 * count + Float.MIN_NORMAL, "dot of channel " + ch);
+            // the bits of batch norm's former per-run calls: each run's SIMD sum and dot,
+            // added in double in the order of the samples
+            double s = 0;
+            double d = 0;
+            for (int n = 0; n < batch; n++) {
+              int at = (n * channels + ch) * spatial;
+              s += SIMD.reductions().sum(a, aOff + at, spatial);
+              d += SIMD.reductions().dot(a, aOff + at, b, bOff + at, spatial);
+            }
+            assertEquals(Double.doubleToLongBits(s), Double.doubleToLongBits(sumsA[1 + ch]),
+                "sum bits of channel " + ch);
+            assertEquals(Double.doubleToLongBits(d), Double.doubleToLongBits(dotsA[2 + ch]),
+                "dot bits of channel " + ch);
+          }
+        });
+  }
+
+  @Test
+  void channelStatisticsKeepThePerRunBits() {
+    // meanVarianceChannels closes each run's sums in scalar code; its results must be those of
+    // the vector tails it replaced: the per-run SIMD sum, added in float
+    Property.named("simd meanVarianceChannels' mean is the per-run sums' bits").tries(100)
+        .check(c -> {
+          int batch = c.size("batch", 1, 4, 1, 2);
+          int channels = c.size("channels", 1, 4, 1, 3);
+          int spatial = c.size("spatial", 1, 80, Sizes.aroundLanes(LANES));
+          float[] x = c.floatsWithSpecials("x", batch * channels * spatial, -3, 3);
+          float[] mean = new float[channels];
+          float[] var = new float[channels];
+          SIMD.reductions().meanVarianceChannels(mean, 0, var, 0, x, 0, batch, channels, spatial);
+          for (int ch = 0; ch < channels; ch++) {
+            float s = 0;
+            for (int n = 0; n < batch; n++) {
+              s += SIMD.reductions().sum(x, (n * channels + ch) * spatial, spatial);
+            }
+            // floatToIntBits: every NaN counts as one, as in FloatAsserts.assertSameBits (Java
+            // leaves a NaN's sign and payload open)
+            assertEquals(Float.floatToIntBits(s / ((float) batch * spatial)),
+                Float.floatToIntBits(mean[ch]), "mean bits of channel " + ch);
+          }
+        });
+  }
+
   /** n·2⁻²⁴·Σ|x|, plus a little for the final rounding to float. */
   private static double sumBound(float[] x, int n) {
     double absSum = 0;

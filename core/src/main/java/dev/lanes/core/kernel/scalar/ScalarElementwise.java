@@ -92,19 +92,25 @@ public final class ScalarElementwise implements ElementwiseKernels {
 
   @Override
   public void normalize(float[] h, int hOff, float[] y, int yOff, float[] x, int xOff, float mean,
-      float invStd, float gamma, float beta, int n) {
-    for (int i = 0; i < n; i++) {
-      float v = (x[xOff + i] - mean) * invStd;
-      h[hOff + i] = v;
-      y[yOff + i] = gamma * v + beta;
+      float invStd, float gamma, float beta, int runs, int n, int stride) {
+    for (int r = 0; r < runs; r++) {
+      int at = r * stride;
+      for (int i = 0; i < n; i++) {
+        float v = (x[xOff + at + i] - mean) * invStd;
+        h[hOff + at + i] = v;
+        y[yOff + at + i] = gamma * v + beta;
+      }
     }
   }
 
   @Override
   public void normalizeBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] h,
-      int hOff, float k, float count, float sumDy, float sumDyH, int n) {
-    for (int i = 0; i < n; i++) {
-      dx[dxOff + i] = k * (count * dy[dyOff + i] - sumDy - h[hOff + i] * sumDyH);
+      int hOff, float k, float count, float sumDy, float sumDyH, int runs, int n, int stride) {
+    for (int r = 0; r < runs; r++) {
+      int at = r * stride;
+      for (int i = 0; i < n; i++) {
+        dx[dxOff + at + i] = k * (count * dy[dyOff + at + i] - sumDy - h[hOff + at + i] * sumDyH);
+      }
     }
   }
 }

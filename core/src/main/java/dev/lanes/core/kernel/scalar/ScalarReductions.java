@@ -98,4 +98,23 @@ public final class ScalarReductions implements ReductionKernels {
       variance[varianceOff + c] = (float) (ss / count);
     }
   }
+
+  @Override
+  public void sumDotChannels(double[] sums, int sumsOff, double[] dots, int dotsOff, float[] a,
+      int aOff, float[] b, int bOff, int batch, int channels, int spatial, int firstChannel,
+      int endChannel) {
+    for (int c = firstChannel; c < endChannel; c++) {
+      double s = 0;
+      double d = 0;
+      for (int n = 0; n < batch; n++) {
+        int at = (n * channels + c) * spatial;
+        for (int i = 0; i < spatial; i++) {
+          s += a[aOff + at + i];
+          d += (double) a[aOff + at + i] * b[bOff + at + i];
+        }
+      }
+      sums[sumsOff + c] = s;
+      dots[dotsOff + c] = d;
+    }
+  }
 }

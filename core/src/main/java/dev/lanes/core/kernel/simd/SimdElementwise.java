@@ -147,27 +147,42 @@ final class SimdElementwise implements ElementwiseKernels {
 
   @Override
   public void normalize(float[] h, int hOff, float[] y, int yOff, float[] x, int xOff, float mean,
-      float invStd, float gamma, float beta, int n) {
-    // mul then add, not fma: the reference's roundings; the tail (batch norm's rows are short,
-    // 196 values in a small CNN) is the reference's own loop
-    int i = 0;
-    for (int bound = F.loopBound(n); i < bound; i += L) {
-      FloatVector v = FloatVector.fromArray(F, x, xOff + i).sub(mean).mul(invStd);
-      v.intoArray(h, hOff + i);
-      v.mul(gamma).add(beta).intoArray(y, yOff + i);
+      float invStd, float gamma, float beta, int runs, int n, int stride) {
+    // mul then add, not fma: the reference's roundings. The whole channel in one call: batch
+    // norm's runs are short (196 values in a small CNN), and a call per run cost about as much
+    // as its arithmetic. The tail is the reference's loop, inlined for the same reason.
+    int bound = F.loopBound(n);
+    for (int r = 0; r < runs; r++) {
+      int at = r * stride;
+      int i = 0;
+      for (; i < bound; i += L) {
+        FloatVector v = FloatVector.fromArray(F, x, xOff + at + i).sub(mean).mul(invStd);
+        v.intoArray(h, hOff + at + i);
+        v.mul(gamma).add(beta).intoArray(y, yOff + at + i);
+      }
+      for (; i < n; i++) {
+        float v = (x[xOff + at + i] - mean) * invStd;
+        h[hOff + at + i] = v;
+        y[yOff + at + i] = gamma * v + beta;
+      }
     }
-    reference.normalize(h, hOff + i, y, yOff + i, x, xOff + i, mean, invStd, gamma, beta, n - i);
   }
 
   @Override
   public void normalizeBackward(float[] dx, int dxOff, float[] dy, int dyOff, float[] h,
-      int hOff, float k, float count, float sumDy, float sumDyH, int n) {
-    int i = 0;
-    for (int bound = F.loopBound(n); i < bound; i += L) {
-      FloatVector d = FloatVector.fromArray(F, dy, dyOff + i).mul(count).sub(sumDy);
-      d.sub(FloatVector.fromArray(F, h, hOff + i).mul(sumDyH)).mul(k).intoArray(dx, dxOff + i);
+      int hOff, float k, float count, float sumDy, float sumDyH, int runs, int n, int stride) {
+    int bound = F.loopBound(n);
+    for (int r = 0; r < runs; r++) {
+      int at = r * stride;
+      int i = 0;
+      for (; i < bound; i += L) {
+        FloatVector d = FloatVector.fromArray(F, dy, dyOff + at + i).mul(count).sub(sumDy);
+        d.sub(FloatVector.fromArray(F, h, hOff + at + i).mul(sumDyH)).mul(k)
+            .intoArray(dx, dxOff + at + i);
+      }
+      for (; i < n; i++) {
+        dx[dxOff + at + i] = k * (count * dy[dyOff + at + i] - sumDy - h[hOff + at + i] * sumDyH);
+      }
     }
-    reference.normalizeBackward(dx, dxOff + i, dy, dyOff + i, h, hOff + i, k, count, sumDy,
-        sumDyH, n - i);
   }
 }

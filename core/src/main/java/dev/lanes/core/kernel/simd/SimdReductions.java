@@ -10,6 +10,7 @@ import static jdk.incubator.vector.VectorOperators.MAX;
 import dev.lanes.core.kernel.ReductionKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Reductions on the Vector API. Long sums use four independent vector accumulators: an add has
@@ -158,51 +159,192 @@ final class SimdReductions implements ReductionKernels {
     }
   }
 
+  /*
+   * Batch norm's channel reductions. Per run of `spatial` values, the vector operations of
+   * sumOf and dot (and of a sum of squared deviations with two accumulators), so each run gets
+   * the bits of those per-run calls, which batch norm made before, without their per-call
+   * costs: its runs are short (196 values in a small CNN), and the calls, Tail's copies and
+   * fills, and summing the lanes through memory cost about as much as the arithmetic. Here the
+   * tail's buffers are zeroed once per call and only the tail's values copied per run (the
+   * lanes past them stay zero: every run has the same tail length), and the lanes are summed in
+   * registers: v + v rotated by L/2 lanes, then by L/4, ..., 1 leaves in lane 0 exactly the
+   * sum sumLanes makes, in the same order (lanes h apart added for h = L/2, ..., 1).
+   */
+  private static final VectorShuffle<Float> ROT8 = rotation(8);
+  private static final VectorShuffle<Float> ROT4 = rotation(4);
+  private static final VectorShuffle<Float> ROT2 = rotation(2);
+  private static final VectorShuffle<Float> ROT1 = rotation(1);
+
+  /** Lane i takes lane (i + h) mod L. */
+  private static VectorShuffle<Float> rotation(int h) {
+    return VectorShuffle.fromOp(F, i -> (i + h) % L);
+  }
+
   @Override
   public void meanVarianceChannels(float[] mean, int meanOff, float[] variance, int varianceOff,
       float[] x, int xOff, int batch, int channels, int spatial, int firstChannel,
       int endChannel) {
+    float[] t = Tail.zeros(0);
+    int bound = F.loopBound(spatial);
+    int rem = spatial - bound;
     float count = (float) batch * spatial;
+    // sample by sample, each channel's runs: the memory in order, which the prefetcher follows
+    // (a channel's runs alone are short and far apart); mean[c] holds channel c's sum meanwhile,
+    // then variance[c] its sum of squares, each added in the order of the samples
     for (int c = firstChannel; c < endChannel; c++) {
-      float s = 0;
-      for (int b = 0; b < batch; b++) {
-        s += sumOf(x, xOff + (b * channels + c) * spatial, spatial);
+      mean[meanOff + c] = 0;
+      variance[varianceOff + c] = 0;
+    }
+    for (int b = 0; b < batch; b++) {
+      for (int c = firstChannel; c < endChannel; c++) {
+        int off = xOff + (b * channels + c) * spatial;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        int i = 0;
+        for (int bound4 = spatial - 4 * L; i <= bound4; i += 4 * L) {
+          a0 = a0.add(FloatVector.fromArray(F, x, off + i));
+          a1 = a1.add(FloatVector.fromArray(F, x, off + i + L));
+          a2 = a2.add(FloatVector.fromArray(F, x, off + i + 2 * L));
+          a3 = a3.add(FloatVector.fromArray(F, x, off + i + 3 * L));
+        }
+        for (; i < bound; i += L) {
+          a0 = a0.add(FloatVector.fromArray(F, x, off + i));
+        }
+        if (rem > 0) {
+          for (int j = 0; j < rem; j++) {
+            t[j] = x[off + i + j];
+          }
+          a1 = a1.add(FloatVector.fromArray(F, t, 0));
+        }
+        FloatVector v = a0.add(a1).add(a2.add(a3));
+        if (L >= 16) {
+          v = v.add(v.rearrange(ROT8));
+        }
+        if (L >= 8) {
+          v = v.add(v.rearrange(ROT4));
+        }
+        v = v.add(v.rearrange(ROT2));
+        mean[meanOff + c] += v.add(v.rearrange(ROT1)).lane(0);
       }
-      float m = s / count;
-      float ss = 0;
-      for (int b = 0; b < batch; b++) {
-        ss += squaredDeviations(x, xOff + (b * channels + c) * spatial, spatial, m);
+    }
+    for (int c = firstChannel; c < endChannel; c++) {
+      mean[meanOff + c] /= count;
+    }
+    for (int b = 0; b < batch; b++) {
+      for (int c = firstChannel; c < endChannel; c++) {
+        int off = xOff + (b * channels + c) * spatial;
+        float m = mean[meanOff + c];
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int i = 0;
+        for (int bound2 = spatial - 2 * L; i <= bound2; i += 2 * L) {
+          FloatVector d0 = FloatVector.fromArray(F, x, off + i).sub(m);
+          FloatVector d1 = FloatVector.fromArray(F, x, off + i + L).sub(m);
+          a0 = d0.fma(d0, a0);
+          a1 = d1.fma(d1, a1);
+        }
+        for (; i < bound; i += L) {
+          FloatVector d = FloatVector.fromArray(F, x, off + i).sub(m);
+          a0 = d.fma(d, a0);
+        }
+        if (rem > 0) {
+          // x - m lane by lane as the vector sub does; the lanes past the tail stay 0, not -m
+          for (int j = 0; j < rem; j++) {
+            t[j] = x[off + i + j] - m;
+          }
+          FloatVector d = FloatVector.fromArray(F, t, 0);
+          a1 = d.fma(d, a1);
+        }
+        FloatVector v = a0.add(a1);
+        if (L >= 16) {
+          v = v.add(v.rearrange(ROT8));
+        }
+        if (L >= 8) {
+          v = v.add(v.rearrange(ROT4));
+        }
+        v = v.add(v.rearrange(ROT2));
+        variance[varianceOff + c] += v.add(v.rearrange(ROT1)).lane(0);
       }
-      mean[meanOff + c] = m;
-      variance[varianceOff + c] = ss / count;
+    }
+    for (int c = firstChannel; c < endChannel; c++) {
+      variance[varianceOff + c] /= count;
     }
   }
 
-  /** Σ (x[i] - m)² over x[off, off + n). */
-  private static float squaredDeviations(float[] x, int off, int n, float m) {
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = FloatVector.zero(F);
-    int i = 0;
-    for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-      FloatVector d0 = FloatVector.fromArray(F, x, off + i).sub(m);
-      FloatVector d1 = FloatVector.fromArray(F, x, off + i + L).sub(m);
-      a0 = d0.fma(d0, a0);
-      a1 = d1.fma(d1, a1);
+  @Override
+  public void sumDotChannels(double[] sums, int sumsOff, double[] dots, int dotsOff, float[] a,
+      int aOff, float[] b, int bOff, int batch, int channels, int spatial, int firstChannel,
+      int endChannel) {
+    // one pass over a and b where sum and dot took two, sample by sample as in
+    // meanVarianceChannels; the runs' float results added in double in the order of the
+    // samples, as batch norm added its per-run calls
+    float[] ta = Tail.zeros(0);
+    float[] tb = Tail.zeros(1);
+    int bound = F.loopBound(spatial);
+    int rem = spatial - bound;
+    for (int c = firstChannel; c < endChannel; c++) {
+      sums[sumsOff + c] = 0;
+      dots[dotsOff + c] = 0;
     }
-    for (int bound = F.loopBound(n); i < bound; i += L) {
-      FloatVector d = FloatVector.fromArray(F, x, off + i).sub(m);
-      a0 = d.fma(d, a0);
+    for (int n = 0; n < batch; n++) {
+      for (int c = firstChannel; c < endChannel; c++) {
+        int at = (n * channels + c) * spatial;
+        int ao = aOff + at;
+        int bo = bOff + at;
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = FloatVector.zero(F);
+        FloatVector s2 = FloatVector.zero(F);
+        FloatVector s3 = FloatVector.zero(F);
+        FloatVector d0 = FloatVector.zero(F);
+        FloatVector d1 = FloatVector.zero(F);
+        FloatVector d2 = FloatVector.zero(F);
+        FloatVector d3 = FloatVector.zero(F);
+        int i = 0;
+        for (int bound4 = spatial - 4 * L; i <= bound4; i += 4 * L) {
+          FloatVector x0 = FloatVector.fromArray(F, a, ao + i);
+          FloatVector x1 = FloatVector.fromArray(F, a, ao + i + L);
+          FloatVector x2 = FloatVector.fromArray(F, a, ao + i + 2 * L);
+          FloatVector x3 = FloatVector.fromArray(F, a, ao + i + 3 * L);
+          s0 = s0.add(x0);
+          s1 = s1.add(x1);
+          s2 = s2.add(x2);
+          s3 = s3.add(x3);
+          d0 = x0.fma(FloatVector.fromArray(F, b, bo + i), d0);
+          d1 = x1.fma(FloatVector.fromArray(F, b, bo + i + L), d1);
+          d2 = x2.fma(FloatVector.fromArray(F, b, bo + i + 2 * L), d2);
+          d3 = x3.fma(FloatVector.fromArray(F, b, bo + i + 3 * L), d3);
+        }
+        for (; i < bound; i += L) {
+          FloatVector x0 = FloatVector.fromArray(F, a, ao + i);
+          s0 = s0.add(x0);
+          d0 = x0.fma(FloatVector.fromArray(F, b, bo + i), d0);
+        }
+        if (rem > 0) {
+          for (int j = 0; j < rem; j++) {
+            ta[j] = a[ao + i + j];
+            tb[j] = b[bo + i + j];
+          }
+          FloatVector x0 = FloatVector.fromArray(F, ta, 0);
+          s1 = s1.add(x0);
+          d1 = x0.fma(FloatVector.fromArray(F, tb, 0), d1);
+        }
+        FloatVector v = s0.add(s1).add(s2.add(s3));
+        FloatVector w = d0.add(d1).add(d2.add(d3));
+        if (L >= 16) {
+          v = v.add(v.rearrange(ROT8));
+          w = w.add(w.rearrange(ROT8));
+        }
+        if (L >= 8) {
+          v = v.add(v.rearrange(ROT4));
+          w = w.add(w.rearrange(ROT4));
+        }
+        v = v.add(v.rearrange(ROT2));
+        w = w.add(w.rearrange(ROT2));
+        sums[sumsOff + c] += v.add(v.rearrange(ROT1)).lane(0);
+        dots[dotsOff + c] += w.add(w.rearrange(ROT1)).lane(0);
+      }
     }
-    if (i < n) {
-      // lanes past the end would hold 0 - m: zero them
-      float[] t = Tail.load(0, x, off + i, n - i, 0f);
-      FloatVector.fromArray(F, t, 0).sub(m).intoArray(t, 0);
-      Tail.fillPast(t, n - i, 0f);
-      FloatVector d = FloatVector.fromArray(F, t, 0);
-      a1 = d.fma(d, a1);
-    }
-    float[] lanes = VectorMath.lanes();
-    a0.add(a1).intoArray(lanes, 0);
-    return VectorMath.sumLanes(lanes);
   }
 }

@@ -31,4 +31,14 @@ final class Tail {
   static void fillPast(float[] t, int count, float fill) {
     Arrays.fill(t, count, L, fill);
   }
+
+  /**
+   * Buffer {@code slot} (0 or 1) filled with zeros, for a kernel that copies many tails of the
+   * same length into its first lanes: the lanes past them stay zero, so one fill serves them all.
+   */
+  static float[] zeros(int slot) {
+    float[] t = BUFFERS.get()[slot];
+    Arrays.fill(t, 0f);
+    return t;
+  }
 }
