@@ -146,8 +146,10 @@ public final class Im2colConv implements ConvKernels {
    * Consecutive images per part of backwardWeights: the batch over at most MAX_PARTS parts,
    * fewer when their partial sums would pass PARTIAL_FLOATS (one part for a layer whose weights
    * alone are that large: its per-image products are large enough to split themselves).
+   * Public for {@code DirectConv}, which sums in the same parts so that its weight gradient has
+   * the same bits as this one.
    */
-  static int imagesPerPart(Conv2dGeometry g) {
+  public static int imagesPerPart(Conv2dGeometry g) {
     long partSize = (long) g.weightSize() + g.outChannels();
     int parts = (int) Math.max(1, Math.min(Math.min(g.batch(), MAX_PARTS),
         PARTIAL_FLOATS / partSize));
@@ -155,7 +157,7 @@ public final class Im2colConv implements ConvKernels {
   }
 
   /** Parts of backwardWeights: the batch in runs of imagesPerPart images, the last shorter. */
-  static int weightParts(Conv2dGeometry g) {
+  public static int weightParts(Conv2dGeometry g) {
     int per = imagesPerPart(g);
     return (g.batch() + per - 1) / per;
   }

@@ -22,9 +22,9 @@ public final class SimdKernelProvider extends KernelProvider {
   private final PoolKernels pool = new SimdPool();
   private final SoftmaxKernels softmax = new SimdSoftmax();
   private final GemmKernel gemm = new SimdGemm();
-  private final ConvKernels conv =
-      new WinogradConv(new Im2colConv(gemm, elementwise, reductions), elementwise,
-          reductions);
+  private final ConvKernels conv = new WinogradConv(new DirectConv(
+      new Im2colConv(gemm, elementwise, reductions), elementwise, reductions), elementwise,
+      reductions);
   private final RecurrentKernels recurrent = new SimdRecurrent();
 
   public SimdKernelProvider() {}
