@@ -51,18 +51,26 @@ import jdk.incubator.vector.FloatVector;
  * of LeNet's second layer a vector's tiles run across rows; the gathers took 13% of a CNN
  * training step in a JFR profile.) Where whole images would leave lanes empty (a batch of
  * fewer images than lanes) each image is cut into horizontal strips of tile rows, one strip per
- * lane (see {@link #strips(int, int)}). The tiles, in that order, go in groups of {@link
- * #GROUP_TILES}, fixed by the geometry; per thread one group's packed V (16·C·T floats),
- * products M (16·out·T, out rounded up to MR) and interleaved planes live in buffers that grow
- * once: for 64 channels in and out, 0.5 MiB. Whole groups go to whichever thread is free;
+ * lane (see {@link #strips(int, int)}). The tiles, in that order, go in groups of whole rows
+ * of tiles, or of {@link #GROUP_TILES} where rows are long ({@link #groupVectors(int, int,
+ * int)}), fixed by the geometry; per thread one group's packed V (16·C·T floats), products M
+ * (16·out·T, out rounded up to MR) and interleaved planes live in buffers that grow once (at
+ * most about 2 MiB). Whole groups go to whichever thread is free;
  * every output comes from the same operations for any thread count (and whatever the order of
  * the tiles, since each product column is one tile's).
  */
 final class WinogradConv implements ConvKernels {
-  /** Tiles per group: a multiple of NR, small enough that V and M stay in the L2. */
+  /**
+   * Tiles per group where whole rows of tiles do not fit {@link #ROW_GROUP_FLOATS}: a multiple
+   * of NR, small enough that V and M stay in the L2.
+   */
   static final int GROUP_TILES = 4 * NR;
-  /** Vectors of L tiles per group. */
+  /** Vectors of L tiles per such group. */
   private static final int GROUP_VECTORS = GROUP_TILES / L;
+  /** About the vectors of a group made of whole rows of tiles (see {@link #groupVectors}). */
+  private static final int ROW_GROUP_VECTORS = 4 * GROUP_VECTORS;
+  /** The most floats of V and M together in a group of whole rows of tiles (2 MiB). */
+  static final int ROW_GROUP_FLOATS = 1 << 19;
   /** The fewest channels in and out for which the transforms pay off. */
   static final int MIN_CHANNELS = 8;
   /** Floats in a cache line. */
@@ -221,6 +229,28 @@ final class WinogradConv implements ConvKernels {
       }
     }
     return best;
+  }
+
+  /**
+   * Vectors per group of the forward and input gradient, for rows of tilesW tiles and products
+   * of k = inC and outRows rows: whole rows of tiles (an even number of vectors, so that a
+   * group is a multiple of NR tiles), as many as make about ROW_GROUP_VECTORS, where that
+   * many hold one row or two and V and M then fit in ROW_GROUP_FLOATS; else GROUP_VECTORS
+   * (larger groups would also leave fewer of them to share between threads). Each group interleaves the padded rows
+   * its tiles read, two more than twice its rows of tiles: with LeNet's second layer (rows of
+   * 7 tiles) groups of 8 vectors interleaved each row about 2.4 times; groups of 4 rows (28
+   * vectors) took the forward 1.03-1.08x and the input gradient 1.08-1.15x as fast in probe
+   * loops alternating with the previous code (2 rows: 1.00-1.03x and 1.07-1.08x; 8 or 14
+   * rows no better than 4).
+   */
+  static int groupVectors(int tilesW, int inC, int outRows) {
+    int rowVectors = tilesW % 2 == 0 ? tilesW : 2 * tilesW;
+    if (rowVectors > ROW_GROUP_VECTORS) {
+      return GROUP_VECTORS;
+    }
+    int vectors = rowVectors * Math.max(1, ROW_GROUP_VECTORS / rowVectors);
+    long floats = (long) XI * (inC + outRows) * vectors * L;
+    return floats <= ROW_GROUP_FLOATS ? vectors : GROUP_VECTORS;
   }
 
   /**
@@ -595,14 +625,14 @@ final class WinogradConv implements ConvKernels {
    */
   private void group(Pass p, int group) {
     Buffers own = buffers.get();
-    int first = group * GROUP_VECTORS;
-    int count = Math.min(GROUP_VECTORS, p.vectors - first);
+    int first = group * p.groupVectors;
+    int count = Math.min(p.groupVectors, p.vectors - first);
     int firstBlock = first / p.stripPositions;
     int blocks = (first + count - 1) / p.stripPositions - firstBlock + 1;
     own.planes = grow(own.planes, blocks * p.stripPlane * L);
     own.packedV = grow(own.packedV, XI * p.vStride);
     own.products = grow(own.products, XI * p.mStride);
-    own.tileAt = grow(own.tileAt, GROUP_VECTORS + 2 * GROUP_TILES);
+    own.tileAt = grow(own.tileAt, p.groupVectors + 2 * p.groupTiles);
     locateTiles(p, first, count, firstBlock, own.tileAt);
     transformInput(p, first, count, firstBlock, blocks, own);
     multiply(p, own);
@@ -611,16 +641,16 @@ final class WinogradConv implements ConvKernels {
 
   /**
    * For each vector q of the group: tileAt[q], where its tiles' 4x4 patches start in the
-   * group's interleaved planes; for each tile t: tileAt[GROUP_VECTORS + t], where its 2x2
+   * group's interleaved planes; for each tile t: tileAt[groupVectors + t], where its 2x2
    * outputs start in the output's channel 0 (image, row 2i, column 2j), -1 for a tile that
-   * is not there (past the batch or the plane), and tileAt[GROUP_VECTORS + GROUP_TILES + t],
+   * is not there (past the batch or the plane), and tileAt[groupVectors + groupTiles + t],
    * which of its outputs lie inside the plane: {@link #RIGHT} and {@link #BELOW} (the last
    * column or row of tiles pokes out of an odd-sized plane).
    */
   private static void locateTiles(Pass p, int first, int count, int firstBlock, int[] tileAt) {
-    int flags = GROUP_VECTORS + GROUP_TILES;
+    int flags = p.groupVectors + p.groupTiles;
     int outPlane = p.outH * p.outW;
-    for (int q = 0; q < GROUP_VECTORS; q++) {
+    for (int q = 0; q < p.groupVectors; q++) {
       int vector = first + q;
       int block = vector / p.stripPositions;
       int position = vector % p.stripPositions;
@@ -636,7 +666,7 @@ final class WinogradConv implements ConvKernels {
         int i = sub % p.strips * p.stripRows + row;
         int t = q * L + l;
         boolean there = q < count && image < p.batch && i < p.tilesH;
-        tileAt[GROUP_VECTORS + t] = there
+        tileAt[p.groupVectors + t] = there
             ? image * p.outC * outPlane + 2 * i * p.outW + 2 * j : -1;
         tileAt[flags + t] = (2 * j + 1 < p.outW ? RIGHT : 0) | (2 * i + 1 < p.outH ? BELOW : 0);
       }
@@ -655,7 +685,7 @@ final class WinogradConv implements ConvKernels {
     float[] planes = own.planes;
     float[] v = own.packedV;
     int[] tileAt = own.tileAt;
-    int panels = GROUP_TILES / NR;
+    int panels = p.groupTiles / NR;
     int xiStride = p.vStride;
     int pw = p.paddedW;
     // the rows of the strips the group reads: from its first vector's row of tiles in the
@@ -804,7 +834,7 @@ final class WinogradConv implements ConvKernels {
 
   /** {@code M[ξ] = U[ξ] · V[ξ]}: every MR x NR tile of the 16 products, by sgemm's kernel. */
   private static void multiply(Pass p, Buffers own) {
-    int panels = GROUP_TILES / NR;
+    int panels = p.groupTiles / NR;
     int rowPanels = p.outRows / MR;
     float[] m = own.products;
     for (int xi = 0; xi < XI; xi++) {
@@ -814,8 +844,8 @@ final class WinogradConv implements ConvKernels {
       for (int panel = 0; panel < panels; panel++) {
         for (int row = 0; row < rowPanels; row++) {
           SimdGemm.kernel(p.inC, p.u, aAt + row * p.inC * MR, own.packedV,
-              bAt + panel * p.inC * NR, m, cAt + row * MR * GROUP_TILES + panel * NR,
-              GROUP_TILES, 1f, 0f, MR, NR, own.tile);
+              bAt + panel * p.inC * NR, m, cAt + row * MR * p.groupTiles + panel * NR,
+              p.groupTiles, 1f, 0f, MR, NR, own.tile);
         }
       }
     }
@@ -823,23 +853,23 @@ final class WinogradConv implements ConvKernels {
 
   /**
    * {@code Y = Aᵀ m A} (+ bias) for every output channel and tile of the group, m the products
-   * M[ξ][o][t] (16, outRows, GROUP_TILES), L tiles at a time in vectors; each tile's 2x2
+   * M[ξ][o][t] (16, outRows, groupTiles), L tiles at a time in vectors; each tile's 2x2
    * outputs that lie inside the output plane are then written one by one.
    */
   private static void transformOutput(Pass p, int count, Buffers own) {
     float[] m = own.products;
     float[] y = own.outputs;
     int[] tileAt = own.tileAt;
-    int flags = GROUP_VECTORS + GROUP_TILES;
+    int flags = p.groupVectors + p.groupTiles;
     int xiStride = p.mStride;
     int plane = p.outH * p.outW;
     for (int o = 0; o < p.outC; o++) {
       float b = p.bias == null ? 0f : p.bias[p.biasOff + o];
       int channel = p.outOff + o * plane;
       for (int t0 = 0; t0 < count * L; t0 += L) {
-        transformProducts(m, o * GROUP_TILES + t0, xiStride, b, y);
+        transformProducts(m, o * p.groupTiles + t0, xiStride, b, y);
         for (int l = 0; l < L; l++) {
-          int tile = tileAt[GROUP_VECTORS + t0 + l];
+          int tile = tileAt[p.groupVectors + t0 + l];
           if (tile < 0) {
             continue;
           }
@@ -959,8 +989,8 @@ final class WinogradConv implements ConvKernels {
     /** Vectors of L tiles in the forward's order, blocks of L strips times stripPositions. */
     int vectors;
     /**
-     * Floats from one position ξ to the next in a group's V (inC·GROUP_TILES) and M
-     * (outRows·GROUP_TILES), each a cache line more: without it the 16 values of a tile, a
+     * Floats from one position ξ to the next in a group's V (inC·groupTiles) and M
+     * (outRows·groupTiles), each a cache line more: without it the 16 values of a tile, a
      * multiple of 4 KiB apart for LeNet's second layer, all fall in one set of the L1 cache,
      * which holds 8. (What it gained was within the noise of probe loops.)
      */
@@ -971,6 +1001,9 @@ final class WinogradConv implements ConvKernels {
     int paddedW;
     int tiles;
     int groups;
+    /** Vectors and tiles per group, see {@link #groupVectors(int, int, int)}. */
+    int groupVectors;
+    int groupTiles;
     /** The weight gradient: its parts, tiles per part and tiles per chunk. */
     boolean gradient;
     int parts;
@@ -1031,9 +1064,11 @@ final class WinogradConv implements ConvKernels {
       stripH = 2 * stripRows + 2;
       stripPlane = stripH * paddedW;
       vectors = (batch * strips + L - 1) / L * stripPositions;
-      groups = (vectors + GROUP_VECTORS - 1) / GROUP_VECTORS;
-      vStride = inC * GROUP_TILES + CACHE_LINE;
-      mStride = outRows * GROUP_TILES + CACHE_LINE;
+      groupVectors = groupVectors(tilesW, inC, outRows);
+      groupTiles = groupVectors * L;
+      groups = (vectors + groupVectors - 1) / groupVectors;
+      vStride = inC * groupTiles + CACHE_LINE;
+      mStride = outRows * groupTiles + CACHE_LINE;
       bias = null;
       gradient = false;
       return this;

@@ -170,7 +170,35 @@ class WinogradConvTest {
     int width = 4 * WinogradConv.GROUP_TILES + 2 * FloatSpecies.L + 5;
     for (int pad = 0; pad <= 2; pad++) {
       Conv2dGeometry g = new Conv2dGeometry(2, 8, 5, width, 9, 3, 3, 1, 1, pad, pad, 1, 1);
+      int tilesW = (g.outWidth() + 1) / 2;
+      assertEquals(WinogradConv.GROUP_TILES / FloatSpecies.L,
+          WinogradConv.groupVectors(tilesW, 8, 12), "rows too long for whole-row groups");
       assertForwardAndInputGradientExact(g, new SplittableRandom(13 + pad), "pad " + pad);
+    }
+  }
+
+  /**
+   * Groups of whole rows of tiles: an even number of vectors (a multiple of NR tiles), about
+   * four times GROUP_TILES / L, as long as V and M fit in ROW_GROUP_FLOATS.
+   */
+  @Test
+  void groupsOfWholeRowsOfTiles() {
+    int about = 4 * WinogradConv.GROUP_TILES / FloatSpecies.L;
+    // LeNet's second layer, forward and input gradient: rows of 7 tiles, 14 vectors a pair
+    assertEquals(14 * Math.max(1, about / 14), WinogradConv.groupVectors(7, 32, 66));
+    assertEquals(14 * Math.max(1, about / 14), WinogradConv.groupVectors(7, 64, 36));
+    assertEquals(4 * Math.max(1, about / 4), WinogradConv.groupVectors(4, 8, 12));
+    assertEquals(6 * Math.max(1, about / 6), WinogradConv.groupVectors(3, 8, 12));
+    // too many channels for whole rows: the fixed groups
+    assertEquals(WinogradConv.GROUP_TILES / FloatSpecies.L,
+        WinogradConv.groupVectors(7, 512, 516));
+    for (int tilesW = 1; tilesW <= 40; tilesW++) {
+      int vectors = WinogradConv.groupVectors(tilesW, 16, 18);
+      assertEquals(0, vectors * FloatSpecies.L % SimdGemm.NR, "tilesW " + tilesW);
+      assertTrue(vectors % tilesW == 0 || vectors == WinogradConv.GROUP_TILES / FloatSpecies.L,
+          "tilesW " + tilesW);
+      assertTrue((long) 16 * (16 + 18) * vectors * FloatSpecies.L
+          <= Math.max(WinogradConv.ROW_GROUP_FLOATS, 16 * 34 * WinogradConv.GROUP_TILES));
     }
   }
 
