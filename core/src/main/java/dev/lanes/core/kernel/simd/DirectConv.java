@@ -3,6 +3,10 @@ package dev.lanes.core.kernel.simd;
 import static dev.lanes.core.kernel.simd.FloatSpecies.F;
 import static dev.lanes.core.kernel.simd.FloatSpecies.L;
 import static dev.lanes.core.kernel.simd.SimdGemm.NR;
+import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_1;
+import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_2;
+import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_4;
+import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_8;
 
 import dev.lanes.core.kernel.Conv2dGeometry;
 import dev.lanes.core.kernel.ConvKernels;
@@ -13,7 +17,6 @@ import dev.lanes.core.parallel.Parallel;
 import dev.lanes.core.parallel.RangeBody;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Direct convolution for stride 1 and short patches (C·kh·kw &lt; NR, sgemm's micro-tile width:
@@ -65,11 +68,6 @@ final class DirectConv implements ConvKernels {
   /** Output channels by taps per block of the weight gradient. */
   static final int WEIGHT_ROWS = 2;
   static final int WEIGHT_TAPS = 3;
-  /** Lane i takes lane (i + n) mod L: the levels of the sum of lanes. */
-  private static final VectorShuffle<Float> ROTATE_8 = VectorShuffle.fromOp(F, i -> (i + 8) % L);
-  private static final VectorShuffle<Float> ROTATE_4 = VectorShuffle.fromOp(F, i -> (i + 4) % L);
-  private static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.fromOp(F, i -> (i + 2) % L);
-  private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.fromOp(F, i -> (i + 1) % L);
 
   private final ConvKernels fallback;
   private final ElementwiseKernels elementwise;

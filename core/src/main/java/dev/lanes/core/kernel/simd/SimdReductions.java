@@ -2,6 +2,10 @@ package dev.lanes.core.kernel.simd;
 
 import static dev.lanes.core.kernel.simd.FloatSpecies.F;
 import static dev.lanes.core.kernel.simd.FloatSpecies.L;
+import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_1;
+import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_2;
+import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_4;
+import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_8;
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.IS_NAN;
@@ -10,7 +14,6 @@ import static jdk.incubator.vector.VectorOperators.MAX;
 import dev.lanes.core.kernel.ReductionKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Reductions on the Vector API. Long sums use four independent vector accumulators: an add has
@@ -167,18 +170,8 @@ final class SimdReductions implements ReductionKernels {
    * fills, and summing the lanes through memory cost about as much as the arithmetic. Here the
    * tail's buffers are zeroed once per call and only the tail's values copied per run (the
    * lanes past them stay zero: every run has the same tail length), and the lanes are summed in
-   * registers: v + v rotated by L/2 lanes, then by L/4, ..., 1 leaves in lane 0 exactly the
-   * sum sumLanes makes, in the same order (lanes h apart added for h = L/2, ..., 1).
+   * registers in sumLanes' order (VectorMath.ROTATE_8 ... ROTATE_1).
    */
-  private static final VectorShuffle<Float> ROT8 = rotation(8);
-  private static final VectorShuffle<Float> ROT4 = rotation(4);
-  private static final VectorShuffle<Float> ROT2 = rotation(2);
-  private static final VectorShuffle<Float> ROT1 = rotation(1);
-
-  /** Lane i takes lane (i + h) mod L. */
-  private static VectorShuffle<Float> rotation(int h) {
-    return VectorShuffle.fromOp(F, i -> (i + h) % L);
-  }
 
   @Override
   public void meanVarianceChannels(float[] mean, int meanOff, float[] variance, int varianceOff,
@@ -220,13 +213,13 @@ final class SimdReductions implements ReductionKernels {
         }
         FloatVector v = a0.add(a1).add(a2.add(a3));
         if (L >= 16) {
-          v = v.add(v.rearrange(ROT8));
+          v = v.add(v.rearrange(ROTATE_8));
         }
         if (L >= 8) {
-          v = v.add(v.rearrange(ROT4));
+          v = v.add(v.rearrange(ROTATE_4));
         }
-        v = v.add(v.rearrange(ROT2));
-        mean[meanOff + c] += v.add(v.rearrange(ROT1)).lane(0);
+        v = v.add(v.rearrange(ROTATE_2));
+        mean[meanOff + c] += v.add(v.rearrange(ROTATE_1)).lane(0);
       }
     }
     for (int c = firstChannel; c < endChannel; c++) {
@@ -259,13 +252,13 @@ final class SimdReductions implements ReductionKernels {
         }
         FloatVector v = a0.add(a1);
         if (L >= 16) {
-          v = v.add(v.rearrange(ROT8));
+          v = v.add(v.rearrange(ROTATE_8));
         }
         if (L >= 8) {
-          v = v.add(v.rearrange(ROT4));
+          v = v.add(v.rearrange(ROTATE_4));
         }
-        v = v.add(v.rearrange(ROT2));
-        variance[varianceOff + c] += v.add(v.rearrange(ROT1)).lane(0);
+        v = v.add(v.rearrange(ROTATE_2));
+        variance[varianceOff + c] += v.add(v.rearrange(ROTATE_1)).lane(0);
       }
     }
     for (int c = firstChannel; c < endChannel; c++) {
@@ -333,17 +326,17 @@ final class SimdReductions implements ReductionKernels {
         FloatVector v = s0.add(s1).add(s2.add(s3));
         FloatVector w = d0.add(d1).add(d2.add(d3));
         if (L >= 16) {
-          v = v.add(v.rearrange(ROT8));
-          w = w.add(w.rearrange(ROT8));
+          v = v.add(v.rearrange(ROTATE_8));
+          w = w.add(w.rearrange(ROTATE_8));
         }
         if (L >= 8) {
-          v = v.add(v.rearrange(ROT4));
-          w = w.add(w.rearrange(ROT4));
+          v = v.add(v.rearrange(ROTATE_4));
+          w = w.add(w.rearrange(ROTATE_4));
         }
-        v = v.add(v.rearrange(ROT2));
-        w = w.add(w.rearrange(ROT2));
-        sums[sumsOff + c] += v.add(v.rearrange(ROT1)).lane(0);
-        dots[dotsOff + c] += w.add(w.rearrange(ROT1)).lane(0);
+        v = v.add(v.rearrange(ROTATE_2));
+        w = w.add(w.rearrange(ROTATE_2));
+        sums[sumsOff + c] += v.add(v.rearrange(ROTATE_1)).lane(0);
+        dots[dotsOff + c] += w.add(w.rearrange(ROTATE_1)).lane(0);
       }
     }
   }

@@ -10,6 +10,7 @@ import static jdk.incubator.vector.VectorOperators.LT;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * exp, tanh, log1p and the sum of a vector's lanes, built from additions, multiplications, fused
@@ -49,6 +50,22 @@ final class VectorMath {
    */
   static float[] lanes() {
     return LANES.get();
+  }
+
+  /**
+   * Lane i takes lane (i + n) mod L: the levels of {@link #sumLanes}' tree in registers. Lane
+   * i of {@code v + v.rearrange(ROTATE_n)} is v[i] + v[i + n] for i < n, that level's sum, so
+   * adding with ROTATE_8 (where L ≥ 16), ROTATE_4 (L ≥ 8), ROTATE_2 and ROTATE_1 leaves in lane
+   * 0 the bits sumLanes gives, without the trip through memory. Written out at each use rather
+   * than in a helper taking a vector, which C2 might not inline and would then box.
+   */
+  static final VectorShuffle<Float> ROTATE_8 = rotation(8);
+  static final VectorShuffle<Float> ROTATE_4 = rotation(4);
+  static final VectorShuffle<Float> ROTATE_2 = rotation(2);
+  static final VectorShuffle<Float> ROTATE_1 = rotation(1);
+
+  private static VectorShuffle<Float> rotation(int n) {
+    return VectorShuffle.fromOp(F, i -> (i + n) % L);
   }
 
   /**

@@ -236,12 +236,12 @@ final class WinogradConv implements ConvKernels {
    * of k = inC and outRows rows: whole rows of tiles (an even number of vectors, so that a
    * group is a multiple of NR tiles), as many as make about ROW_GROUP_VECTORS, where that
    * many hold one row or two and V and M then fit in ROW_GROUP_FLOATS; else GROUP_VECTORS
-   * (larger groups would also leave fewer of them to share between threads). Each group interleaves the padded rows
-   * its tiles read, two more than twice its rows of tiles: with LeNet's second layer (rows of
-   * 7 tiles) groups of 8 vectors interleaved each row about 2.4 times; groups of 4 rows (28
-   * vectors) took the forward 1.03-1.08x and the input gradient 1.08-1.15x as fast in probe
-   * loops alternating with the previous code (2 rows: 1.00-1.03x and 1.07-1.08x; 8 or 14
-   * rows no better than 4).
+   * (larger groups would also leave fewer of them to share between threads). Each group
+   * interleaves the padded rows its tiles read, two more than twice its rows of tiles: with
+   * LeNet's second layer (rows of 7 tiles) groups of 8 vectors interleaved each row about 2.4
+   * times; groups of 4 rows (28 vectors) took the forward 1.03-1.11x and the input gradient
+   * 1.08-1.15x as fast in probe loops alternating with the previous code (2 rows: 1.00-1.03x
+   * and 1.07-1.08x; 8 or 14 rows no better than 4).
    */
   static int groupVectors(int tilesW, int inC, int outRows) {
     int rowVectors = tilesW % 2 == 0 ? tilesW : 2 * tilesW;
