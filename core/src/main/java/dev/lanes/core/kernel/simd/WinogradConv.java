@@ -162,10 +162,9 @@ final class WinogradConv implements ConvKernels {
    * micro-kernel's 25%, and the whole was no faster than im2col in probe loops). Those panels
    * hold a tile's channels side by side, so x and dy are first interleaved channel by channel,
    * image by image ({@link #interleaveChannels}), and the transforms then run on vectors of L
-   * channels of a tile. The tiles are
-   * cut into parts fixed by the geometry (at most {@link #MAX_PARTS}, their partial sums within
-   * {@link #PARTIAL_FLOATS}); each part sums its
-   * tiles in order, a chunk of at most {@link #CHUNK_FLOATS} transformed values at a time,
+   * channels of a tile. The tiles are cut into parts fixed by the geometry (at most {@link
+   * #MAX_PARTS}, their partial sums within {@link #PARTIAL_FLOATS}); each part sums its tiles
+   * in order, a chunk of at most {@link #CHUNK_FLOATS} transformed values at a time,
    * into its own W; the parts go to the threads as they come free and their W are added in
    * part order, then transformed back and added to dw: the same bits for any thread count.
    */
