@@ -27,11 +27,6 @@ final class Tail {
     return t;
   }
 
-  /** Sets the lanes [count, L) of t to fill. */
-  static void fillPast(float[] t, int count, float fill) {
-    Arrays.fill(t, count, L, fill);
-  }
-
   /**
    * Buffer {@code slot} (0 or 1) filled with zeros, for a kernel that copies many tails of the
    * same length into its first lanes: the lanes past them stay zero, so one fill serves them all.
