@@ -3,10 +3,6 @@ package dev.lanes.core.kernel.simd;
 import static dev.lanes.core.kernel.simd.FloatSpecies.F;
 import static dev.lanes.core.kernel.simd.FloatSpecies.L;
 import static dev.lanes.core.kernel.simd.SimdGemm.NR;
-import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_1;
-import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_2;
-import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_4;
-import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_8;
 
 import dev.lanes.core.kernel.Conv2dGeometry;
 import dev.lanes.core.kernel.ConvKernels;
@@ -748,39 +744,15 @@ final class DirectConv implements ConvKernels {
       c11 = a.fma(x1, c11);
       c12 = a.fma(x2, c12);
     }
-    // VectorMath.sumLanes' tree (lanes L/2 apart, then L/4, ..., 1) in registers: lane i of
-    // v + (v rotated by n) is v[i] + v[i + n] for i < n, that level's sum; lane 0 ends with
-    // the total. Through sumLanes each sum went through memory (15% of a JFR profile of the
-    // weight gradient).
-    if (L >= 16) {
-      c00 = c00.add(c00.rearrange(ROTATE_8));
-      c01 = c01.add(c01.rearrange(ROTATE_8));
-      c02 = c02.add(c02.rearrange(ROTATE_8));
-      c10 = c10.add(c10.rearrange(ROTATE_8));
-      c11 = c11.add(c11.rearrange(ROTATE_8));
-      c12 = c12.add(c12.rearrange(ROTATE_8));
-    }
-    if (L >= 8) {
-      c00 = c00.add(c00.rearrange(ROTATE_4));
-      c01 = c01.add(c01.rearrange(ROTATE_4));
-      c02 = c02.add(c02.rearrange(ROTATE_4));
-      c10 = c10.add(c10.rearrange(ROTATE_4));
-      c11 = c11.add(c11.rearrange(ROTATE_4));
-      c12 = c12.add(c12.rearrange(ROTATE_4));
-    }
-    c00 = c00.add(c00.rearrange(ROTATE_2));
-    c01 = c01.add(c01.rearrange(ROTATE_2));
-    c02 = c02.add(c02.rearrange(ROTATE_2));
-    c10 = c10.add(c10.rearrange(ROTATE_2));
-    c11 = c11.add(c11.rearrange(ROTATE_2));
-    c12 = c12.add(c12.rearrange(ROTATE_2));
+    // VectorMath.sumLanes' tree in registers (through the array form each sum went through
+    // memory: 15% of a JFR profile of the weight gradient)
     float[] sums = own.sums;
-    sums[0] = c00.add(c00.rearrange(ROTATE_1)).lane(0);
-    sums[1] = c01.add(c01.rearrange(ROTATE_1)).lane(0);
-    sums[2] = c02.add(c02.rearrange(ROTATE_1)).lane(0);
-    sums[3] = c10.add(c10.rearrange(ROTATE_1)).lane(0);
-    sums[4] = c11.add(c11.rearrange(ROTATE_1)).lane(0);
-    sums[5] = c12.add(c12.rearrange(ROTATE_1)).lane(0);
+    sums[0] = VectorMath.sumLanes(c00);
+    sums[1] = VectorMath.sumLanes(c01);
+    sums[2] = VectorMath.sumLanes(c02);
+    sums[3] = VectorMath.sumLanes(c10);
+    sums[4] = VectorMath.sumLanes(c11);
+    sums[5] = VectorMath.sumLanes(c12);
     for (int r = 0; r < rows; r++) {
       int d = d0 + r * plane;
       for (int q = 0; q < cols; q++) {

@@ -2,10 +2,6 @@ package dev.lanes.core.kernel.simd;
 
 import static dev.lanes.core.kernel.simd.FloatSpecies.F;
 import static dev.lanes.core.kernel.simd.FloatSpecies.L;
-import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_1;
-import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_2;
-import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_4;
-import static dev.lanes.core.kernel.simd.VectorMath.ROTATE_8;
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.IS_NAN;
@@ -170,7 +166,7 @@ final class SimdReductions implements ReductionKernels {
    * fills, and summing the lanes through memory cost about as much as the arithmetic. Here the
    * tail's buffers are zeroed once per call and only the tail's values copied per run (the
    * lanes past them stay zero: every run has the same tail length), and the lanes are summed in
-   * registers in sumLanes' order (VectorMath.ROTATE_8 ... ROTATE_1).
+   * registers in sumLanes' order (VectorMath.sumLanes(FloatVector)).
    */
 
   @Override
@@ -211,15 +207,7 @@ final class SimdReductions implements ReductionKernels {
           }
           a1 = a1.add(FloatVector.fromArray(F, t, 0));
         }
-        FloatVector v = a0.add(a1).add(a2.add(a3));
-        if (L >= 16) {
-          v = v.add(v.rearrange(ROTATE_8));
-        }
-        if (L >= 8) {
-          v = v.add(v.rearrange(ROTATE_4));
-        }
-        v = v.add(v.rearrange(ROTATE_2));
-        mean[meanOff + c] += v.add(v.rearrange(ROTATE_1)).lane(0);
+        mean[meanOff + c] += VectorMath.sumLanes(a0.add(a1).add(a2.add(a3)));
       }
     }
     for (int c = firstChannel; c < endChannel; c++) {
@@ -250,15 +238,7 @@ final class SimdReductions implements ReductionKernels {
           FloatVector d = FloatVector.fromArray(F, t, 0);
           a1 = d.fma(d, a1);
         }
-        FloatVector v = a0.add(a1);
-        if (L >= 16) {
-          v = v.add(v.rearrange(ROTATE_8));
-        }
-        if (L >= 8) {
-          v = v.add(v.rearrange(ROTATE_4));
-        }
-        v = v.add(v.rearrange(ROTATE_2));
-        variance[varianceOff + c] += v.add(v.rearrange(ROTATE_1)).lane(0);
+        variance[varianceOff + c] += VectorMath.sumLanes(a0.add(a1));
       }
     }
     for (int c = firstChannel; c < endChannel; c++) {
@@ -323,20 +303,8 @@ final class SimdReductions implements ReductionKernels {
           s1 = s1.add(x0);
           d1 = x0.fma(FloatVector.fromArray(F, tb, 0), d1);
         }
-        FloatVector v = s0.add(s1).add(s2.add(s3));
-        FloatVector w = d0.add(d1).add(d2.add(d3));
-        if (L >= 16) {
-          v = v.add(v.rearrange(ROTATE_8));
-          w = w.add(w.rearrange(ROTATE_8));
-        }
-        if (L >= 8) {
-          v = v.add(v.rearrange(ROTATE_4));
-          w = w.add(w.rearrange(ROTATE_4));
-        }
-        v = v.add(v.rearrange(ROTATE_2));
-        w = w.add(w.rearrange(ROTATE_2));
-        sums[sumsOff + c] += v.add(v.rearrange(ROTATE_1)).lane(0);
-        dots[dotsOff + c] += w.add(w.rearrange(ROTATE_1)).lane(0);
+        sums[sumsOff + c] += VectorMath.sumLanes(s0.add(s1).add(s2.add(s3)));
+        dots[dotsOff + c] += VectorMath.sumLanes(d0.add(d1).add(d2.add(d3)));
       }
     }
   }
