@@ -41,9 +41,7 @@ final class SimdReductions implements ReductionKernels {
     if (i < n) {
       a1 = a1.add(FloatVector.fromArray(F, Tail.load(0, x, xOff + i, n - i, 0f), 0));
     }
-    float[] lanes = VectorMath.lanes();
-    a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
-    return VectorMath.sumLanes(lanes);
+    return VectorMath.sumLanes(a0.add(a1).add(a2.add(a3)));
   }
 
   @Override

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * geometries) against the reference loops, forward, input gradient and weight gradient, on
  * random geometries that they take:
  * 8-20 channels (output rows past a multiple of MR), sizes 1-17 with padding 0-2 (odd output
- * planes, whose last tiles poke out), batches whose tiles fill several groups.
+ * planes, whose last tiles poke out), batches of 1 to 2L + 3 whose tiles fill several groups.
  *
  * <p>Two checks. On small integers (x, dy and w in -3..3, bias in -9..9) every value the
  * algorithm forms is a multiple of 1/4 far below 2²⁴, so float arithmetic is exact and the
@@ -36,7 +36,11 @@ class WinogradConvTest {
   private static Conv2dGeometry geometry(Case c) {
     int ph = c.intIn("padH", 0, 2);
     int pw = c.intIn("padW", 0, 2);
-    return new Conv2dGeometry(c.size("batch", 1, 4), c.size("inChannels", 8, 20, 8, 13),
+    // batches of L or more fill whole blocks of L images: their whole rows of tiles are
+    // written out through register transposes (outputs 8 or more wide), the rest one by one
+    int lanes = FloatSpecies.L;
+    int batch = c.size("batch", 1, 2 * lanes + 3, 1, 4, lanes, 2 * lanes, lanes + 3);
+    return new Conv2dGeometry(batch, c.size("inChannels", 8, 20, 8, 13),
         c.size("height", Math.max(1, 3 - 2 * ph), 17), c.size("width", Math.max(1, 3 - 2 * pw),
             17), c.size("outChannels", 8, 20, 8, 12, 13), 3, 3, 1, 1, ph, pw, 1, 1);
   }
