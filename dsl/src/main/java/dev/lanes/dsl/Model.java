@@ -77,10 +77,11 @@ public final class Model {
   }
 
   /**
-   * Whether a training step pools before relu where max pooling follows a relu (the default;
-   * the same bits either way, see {@link TrainingPath}). For tests that compare the two.
+   * Whether a training step runs the fused steps of {@link TrainingPath} (the default: pooling
+   * before relu, a convolution and its pooling image by image; the same bits either way). For
+   * tests that compare the two.
    */
-  void poolBeforeRelu(boolean fuse) {
+  void fuseTrainingSteps(boolean fuse) {
     trainingPath = TrainingPath.of(layers, fuse);
   }
 

@@ -1,8 +1,10 @@
 package dev.lanes.dsl;
 
 import dev.lanes.core.Tensor;
+import dev.lanes.layers.Conv2d;
 import dev.lanes.layers.Layer;
 import dev.lanes.layers.MaxPool2d;
+import dev.lanes.layers.PooledConv2d;
 import dev.lanes.layers.Relu;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,20 +12,27 @@ import java.util.SplittableRandom;
 
 /**
  * A model's layers as a training step runs them: forward in training mode, then backward from
- * the loss gradient. Where a relu is followed by max pooling (a CNN's conv, relu, pool) the step
- * pools first and applies relu to the pooled values, a quarter as many with 2x2 windows, in
- * both directions. That is exact: relu is monotone, so the largest of a window's relu values
- * is the relu of its largest value, and the gradient reaches the same input either way (the
- * window's maximum if it is positive; where it is not, nothing: relu first sends it to the
- * window's first zero, whose relu derivative is 0). {@code TrainingPathTest} trains both ways
- * bit for bit. Relu took 5.3% of a CNN training step in a JFR profile, before this.
+ * the loss gradient, with two fusions that give the same bits as the layers one by one:
+ * <ul>
+ *   <li>Where a relu is followed by max pooling (a CNN's conv, relu, pool) the step pools first
+ *       and applies relu to the pooled values, a quarter as many with 2x2 windows, in both
+ *       directions. That is exact: relu is monotone, so the largest of a window's relu values
+ *       is the relu of its largest value, and the gradient reaches the same input either way
+ *       (the window's maximum if it is positive; where it is not, nothing: relu first sends it
+ *       to the window's first zero, whose relu derivative is 0). Relu took 5.3% of a CNN
+ *       training step in a JFR profile, before this.
+ *   <li>A convolution followed by that pooling (directly, or through the relu moved past it)
+ *       runs image by image where the kernels allow ({@link PooledConv2d}), so that its output
+ *       is never stored.
+ * </ul>
+ * {@code TrainingPathTest} trains both ways bit for bit.
  *
  * <p>The layers themselves keep their places, names and shapes (summary, file format and the
  * inference path do not change); the pooled relu is a relu of its own, built on the pooling's
  * output shape.
  */
 final class TrainingPath {
-  /** One step of the path: a layer, or a pooling followed by its relu. */
+  /** One step of the path: a layer, or layers fused. */
   private interface Step {
     Tensor forward(Tensor x);
 
@@ -39,14 +48,23 @@ final class TrainingPath {
     this.steps = steps;
   }
 
-  /** The path through {@code layers}; {@code fuse}: pool before relu where a pool follows one. */
+  /** The path through {@code layers}, with the fusions above if {@code fuse}. */
   static TrainingPath of(List<Layer> layers, boolean fuse) {
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
-      if (fuse && layer instanceof Relu relu && i + 1 < layers.size()
-          && layers.get(i + 1) instanceof MaxPool2d pool) {
-        steps.add(new PoolThenRelu(pool, relu));
+      Layer next = i + 1 < layers.size() ? layers.get(i + 1) : null;
+      Layer after = i + 2 < layers.size() ? layers.get(i + 2) : null;
+      if (fuse && layer instanceof Conv2d conv && next instanceof Relu relu
+          && after instanceof MaxPool2d pool && PooledConv2d.fuses(conv, pool)) {
+        steps.add(new ReluAfter(new PooledConvStep(new PooledConv2d(conv, pool)), relu, pool));
+        i += 2;
+      } else if (fuse && layer instanceof Conv2d conv && next instanceof MaxPool2d pool
+          && PooledConv2d.fuses(conv, pool)) {
+        steps.add(new PooledConvStep(new PooledConv2d(conv, pool)));
+        i++;
+      } else if (fuse && layer instanceof Relu relu && next instanceof MaxPool2d pool) {
+        steps.add(new ReluAfter(new LayerStep(pool), relu, pool));
         i++;
       } else {
         steps.add(new LayerStep(layer));
@@ -92,30 +110,47 @@ final class TrainingPath {
     }
   }
 
-  /** Max pooling, then relu on its (N, C, outH, outW) output. */
-  private static final class PoolThenRelu implements Step {
-    private final MaxPool2d pool;
+  private record PooledConvStep(PooledConv2d layers) implements Step {
+    @Override
+    public Tensor forward(Tensor x) {
+      return layers.forward(x);
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+      return layers.backward(dOut);
+    }
+
+    @Override
+    public void backwardParameters(Tensor dOut) {
+      layers.backwardParameters(dOut);
+    }
+  }
+
+  /** A step ending in max pooling, then relu on its (N, C, outH, outW) output. */
+  private static final class ReluAfter implements Step {
+    private final Step pooling;
     private final Relu pooledRelu;
 
-    PoolThenRelu(MaxPool2d pool, Relu relu) {
-      this.pool = pool;
+    ReluAfter(Step pooling, Relu relu, MaxPool2d pool) {
+      this.pooling = pooling;
       this.pooledRelu = new Relu(relu.name());
       pooledRelu.build(pool.outputShape(), new SplittableRandom(0)); // no parameters to draw
     }
 
     @Override
     public Tensor forward(Tensor x) {
-      return pooledRelu.forward(pool.forward(x, true), true);
+      return pooledRelu.forward(pooling.forward(x), true);
     }
 
     @Override
     public Tensor backward(Tensor dOut) {
-      return pool.backward(pooledRelu.backward(dOut));
+      return pooling.backward(pooledRelu.backward(dOut));
     }
 
     @Override
     public void backwardParameters(Tensor dOut) {
-      // neither layer has parameters
+      pooling.backwardParameters(pooledRelu.backward(dOut));
     }
   }
 }

@@ -17,28 +17,35 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * A training step pools before relu where max pooling follows one: the losses and weights
- * must be the same bits as relu before pooling, over steps that start from data full of ties,
- * zeros of both signs and windows with no positive value.
+ * A training step's fused steps (pooling before relu where max pooling follows one, a
+ * convolution and its pooling image by image): the losses and weights must be the same bits as
+ * the layers' one by one, over steps that start from data full of ties, zeros of both signs and
+ * windows with no positive value.
  */
 class TrainingPathTest {
   @Test
-  void poolingBeforeReluTrainsBitForBitAsAfter() {
+  void fusedStepsTrainBitForBitAsTheLayers() {
     // a pair at the very start (the first step's parameter-only backward), 2x2 windows (the
     // vector kernels, rows of 6 and of 3 windows), overlapping 3x3 windows with padding
     sameBits(() -> Sequential.input(2, 12, 12).relu().maxPool2d(2)
         .conv2d(4, 3).padding(1).relu().maxPool2d(3).stride(2).padding(1)
         .flatten().dense(3));
     // the CNN of the README's example in small: conv, relu, pool; conv, batch norm, relu, pool
+    // (its first convolution and pooling also run image by image: 1 channel, 3x3)
     sameBits(() -> Sequential.input(1, 14, 14).conv2d(8, 3).padding(1).relu().maxPool2d(2)
         .conv2d(8, 3).padding(1).batchNorm().relu().maxPool2d(2)
         .flatten().dense(16).relu().dense(3));
+    // a convolution pooled without relu, image by image past the first step (its input
+    // gradient too), and a 2x2 kernel
+    sameBits(() -> Sequential.input(1, 12, 12).conv2d(1, 3).padding(1).relu()
+        .conv2d(4, 2).maxPool2d(2).conv2d(3, 3).relu().maxPool2d(2)
+        .flatten().dense(3));
   }
 
   private static void sameBits(Supplier<Sequential> model) {
     Model fused = model.get().build(7);
     Model plain = model.get().build(7);
-    plain.poolBeforeRelu(false);
+    plain.fuseTrainingSteps(false);
     float[] untrained = ModelTest.weights(plain);
     Dataset data = data(fused.inputShape().dims(), 40);
     Loss loss = new SoftmaxCrossEntropy();

@@ -96,7 +96,18 @@ public final class Conv2d extends AbstractLayer {
     return bias == null ? List.of(weight) : List.of(weight, bias);
   }
 
-  private Conv2dGeometry geometry(int n) {
+  /** The weight (filters, C, kh, kw). */
+  Param weight() {
+    return weight;
+  }
+
+  /** The bias (filters), or null. */
+  Param bias() {
+    return bias;
+  }
+
+  /** The geometry for a batch of n. */
+  Conv2dGeometry geometry(int n) {
     Conv2dGeometry g = geometry;
     if (g.batch() != n) {
       g = g.withBatch(n);

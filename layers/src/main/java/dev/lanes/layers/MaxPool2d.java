@@ -56,6 +56,11 @@ public final class MaxPool2d extends AbstractLayer {
     return Shape.of(in.dim(0), geometry.outHeight(), geometry.outWidth());
   }
 
+  /** The geometry for a batch of n. */
+  Pool2dGeometry geometry(int n) {
+    return PoolLayers.withBatch(geometry, n);
+  }
+
   @Override
   public Tensor forward(Tensor x, boolean training) {
     int n = checkInput(x);

@@ -50,25 +50,25 @@ public final class Conv {
   // Each check formats the shape for its message only when it fails, so that a valid call
   // allocates nothing (these run on every training step).
 
-  private static void input(String kernel, String name, float[] a, int off, Conv2dGeometry g) {
+  static void input(String kernel, String name, float[] a, int off, Conv2dGeometry g) {
     if (!Checks.fits(a, off, g.inputSize())) {
       Checks.range(kernel, name + " " + g.inputShape(), a, off, g.inputSize());
     }
   }
 
-  private static void output(String kernel, String name, float[] a, int off, Conv2dGeometry g) {
+  static void output(String kernel, String name, float[] a, int off, Conv2dGeometry g) {
     if (!Checks.fits(a, off, g.outputSize())) {
       Checks.range(kernel, name + " " + g.outputShape(), a, off, g.outputSize());
     }
   }
 
-  private static void weight(String kernel, String name, float[] a, int off, Conv2dGeometry g) {
+  static void weight(String kernel, String name, float[] a, int off, Conv2dGeometry g) {
     if (!Checks.fits(a, off, g.weightSize())) {
       Checks.range(kernel, name + " " + g.weightShape(), a, off, g.weightSize());
     }
   }
 
-  private static void perChannel(String kernel, String name, float[] a, int off,
+  static void perChannel(String kernel, String name, float[] a, int off,
       Conv2dGeometry g) {
     if (!Checks.fits(a, off, g.outChannels())) {
       Checks.range(kernel, name + " (" + g.outChannels() + ")", a, off, g.outChannels());

@@ -22,4 +22,14 @@ public interface ConvKernels {
    */
   void backwardWeights(float[] dw, int dwOff, float[] dBias, int dBiasOff, float[] dy, int dyOff,
       float[] x, int xOff, Conv2dGeometry g);
+
+  /**
+   * Whether these kernels run g's forward and weight gradient an image at a time anyway, each
+   * image by the same operations whatever the batch, so that calling them on one image at a
+   * time costs nothing and changes no result ({@link PooledConv} does, to pool each image's
+   * output while it is still in the cache). No by default.
+   */
+  default boolean imageByImage(Conv2dGeometry g) {
+    return false;
+  }
 }

@@ -68,7 +68,7 @@ public final class Pool {
   }
 
   /** Checks an input-shaped array; the shape goes into the message only when it fails. */
-  private static void input(String kernel, float[] x, int off, Pool2dGeometry g) {
+  static void input(String kernel, float[] x, int off, Pool2dGeometry g) {
     if (!Checks.fits(x, off, g.inputSize())) {
       String name = kernel.endsWith("Backward") ? "dx " : "x ";
       Checks.range(kernel, name + dev.lanes.core.Shape.format(g.batch(), g.channels(),

@@ -87,6 +87,12 @@ final class DirectConv implements ConvKernels {
     return g.strideH() == 1 && g.strideW() == 1 && !g.isPointwise() && g.patchSize() < NR;
   }
 
+  /** Its geometries: each image's forward and weight gradient are computed on their own. */
+  @Override
+  public boolean imageByImage(Conv2dGeometry g) {
+    return applies(g);
+  }
+
   @Override
   public void forward(float[] y, int yOff, float[] x, int xOff, float[] w, int wOff,
       float[] bias, int biasOff, Conv2dGeometry g) {

@@ -106,6 +106,12 @@ final class WinogradConv implements ConvKernels {
         && g.inChannels() >= MIN_CHANNELS && g.outChannels() >= MIN_CHANNELS;
   }
 
+  /** Not its own geometries, whose tiles run in vectors across the images; else the fallback's. */
+  @Override
+  public boolean imageByImage(Conv2dGeometry g) {
+    return !applies(g) && fallback.imageByImage(g);
+  }
+
   @Override
   public void forward(float[] y, int yOff, float[] x, int xOff, float[] w, int wOff,
       float[] bias, int biasOff, Conv2dGeometry g) {
