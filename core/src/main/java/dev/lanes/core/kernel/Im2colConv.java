@@ -128,17 +128,27 @@ public final class Im2colConv implements ConvKernels {
       } else {
         t.run(0, parts); // a single part's products split themselves
       }
-      // dw += Σ partials, db += Σ partials, in part order
-      for (int part = 0; part < parts; part++) {
-        int at = part * partSize;
-        elementwise.add(dw, dwOff, dw, dwOff, t.partial, at, g.weightSize());
-        if (dBias != null) {
-          elementwise.add(dBias, dBiasOff, dBias, dBiasOff, t.partial, at + g.weightSize(),
-              g.outChannels());
-        }
-      }
+      addPartials(elementwise, dw, dwOff, dBias, dBiasOff, t.partial, parts, g);
     } finally {
       t.clear();
+    }
+  }
+
+  /**
+   * {@code dw += Σ partial dw} and, unless dBias is null, {@code dBias += Σ partial db}, in part
+   * order: part p's slice of {@code partial} holds its dw (g's weights), then its db (g's output
+   * channels). Public for {@code DirectConv} and {@link PooledConv}, which sum in these parts.
+   */
+  public static void addPartials(ElementwiseKernels elementwise, float[] dw, int dwOff,
+      float[] dBias, int dBiasOff, float[] partial, int parts, Conv2dGeometry g) {
+    int partSize = g.weightSize() + g.outChannels();
+    for (int part = 0; part < parts; part++) {
+      int at = part * partSize;
+      elementwise.add(dw, dwOff, dw, dwOff, partial, at, g.weightSize());
+      if (dBias != null) {
+        elementwise.add(dBias, dBiasOff, dBias, dBiasOff, partial, at + g.weightSize(),
+            g.outChannels());
+      }
     }
   }
 

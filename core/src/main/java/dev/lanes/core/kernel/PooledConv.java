@@ -139,15 +139,7 @@ public final class PooledConv {
       } else {
         p.run(0, parts);
       }
-      // dw += Σ partials, db += Σ partials, in part order
-      for (int part = 0; part < parts; part++) {
-        int at = part * partSize;
-        ELEMENTWISE.add(dw, dwOff, dw, dwOff, p.partial, at, conv.weightSize());
-        if (dBias != null) {
-          ELEMENTWISE.add(dBias, dBiasOff, dBias, dBiasOff, p.partial, at + conv.weightSize(),
-              conv.outChannels());
-        }
-      }
+      Im2colConv.addPartials(ELEMENTWISE, dw, dwOff, dBias, dBiasOff, p.partial, parts, conv);
     } finally {
       p.clear();
     }

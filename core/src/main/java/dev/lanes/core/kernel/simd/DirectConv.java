@@ -158,15 +158,7 @@ final class DirectConv implements ConvKernels {
       } else {
         t.run(0, parts);
       }
-      // dw += Σ partials, db += Σ partials, in part order
-      for (int part = 0; part < parts; part++) {
-        int at = part * partSize;
-        elementwise.add(dw, dwOff, dw, dwOff, t.partial, at, g.weightSize());
-        if (dBias != null) {
-          elementwise.add(dBias, dBiasOff, dBias, dBiasOff, t.partial, at + g.weightSize(),
-              g.outChannels());
-        }
-      }
+      Im2colConv.addPartials(elementwise, dw, dwOff, dBias, dBiasOff, t.partial, parts, g);
     } finally {
       t.clear();
     }
