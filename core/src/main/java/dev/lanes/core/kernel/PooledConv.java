@@ -161,6 +161,8 @@ public final class PooledConv {
    */
   private static final class Pass implements RangeBody {
     Conv2dGeometry conv;
+    Pool2dGeometry pool;
+    /** One image's: made when the geometries change, so that a call allocates nothing. */
     Conv2dGeometry image;
     Pool2dGeometry poolImage;
     boolean forward;
@@ -180,8 +182,9 @@ public final class PooledConv {
     float[] partial;
 
     Pass set(Conv2dGeometry conv, Pool2dGeometry pool) {
-      if (!conv.equals(this.conv)) {
+      if (!conv.equals(this.conv) || !pool.equals(this.pool)) {
         this.conv = conv;
+        this.pool = pool;
         image = conv.withBatch(1);
         poolImage = new Pool2dGeometry(1, pool.channels(), pool.height(), pool.width(),
             pool.kernelH(), pool.kernelW(), pool.strideH(), pool.strideW(), pool.padH(),

@@ -17,6 +17,7 @@ import dev.lanes.core.parallel.Parallel;
 import dev.lanes.core.prop.Case;
 import dev.lanes.core.prop.Property;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -140,6 +141,34 @@ class PooledConvTest {
         new Pool2dGeometry(64, 64, 14, 14, 2, 2, 2, 2, 0, 0)), "Winograd's layer");
     assertFalse(PooledConv.applies(first,
         new Pool2dGeometry(64, 16, 28, 28, 2, 2, 2, 2, 0, 0)), "another input");
+  }
+
+  /** One convolution pooled two ways in turn: each call pools by its own windows. */
+  @Test
+  void eachCallPoolsByItsOwnWindows() {
+    Conv2dGeometry g = new Conv2dGeometry(3, 1, 9, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1);
+    Pool2dGeometry[] pools = {new Pool2dGeometry(3, 4, 9, 9, 2, 2, 2, 2, 0, 0),
+        new Pool2dGeometry(3, 4, 9, 9, 3, 3, 2, 2, 1, 1)};
+    SplittableRandom r = new SplittableRandom(5);
+    float[] x = new float[g.inputSize()];
+    float[] w = new float[g.weightSize()];
+    for (float[] a : new float[][] {x, w}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) r.nextGaussian();
+      }
+    }
+    float[] y = new float[g.outputSize()];
+    Conv.forward(y, 0, x, 0, w, 0, null, 0, g);
+    for (int round = 0; round < 2; round++) {
+      for (Pool2dGeometry pool : pools) {
+        float[] expected = new float[pool.outputSize()];
+        Pool.maxPoolForward(expected, 0, new int[pool.outputSize()], 0, y, 0, pool);
+        float[] pooled = new float[pool.outputSize()];
+        PooledConv.forward(pooled, 0, new int[pool.outputSize()], 0, x, 0, w, 0, null, 0, g,
+            pool);
+        assertArrayEquals(expected, pooled, pool.toString());
+      }
+    }
   }
 
   @Test
