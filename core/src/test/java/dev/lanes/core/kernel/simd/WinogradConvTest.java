@@ -36,8 +36,8 @@ class WinogradConvTest {
   private static Conv2dGeometry geometry(Case c) {
     int ph = c.intIn("padH", 0, 2);
     int pw = c.intIn("padW", 0, 2);
-    // batches of L or more fill whole blocks of L images: their whole rows of tiles are
-    // written out through register transposes (outputs 8 or more wide), the rest one by one
+    // batches of L or more fill whole blocks of L images (one strip each), a last block short
+    // where the batch is not a multiple of L; smaller batches cut images into strips
     int lanes = FloatSpecies.L;
     int batch = c.size("batch", 1, 2 * lanes + 3, 1, 4, lanes, 2 * lanes, lanes + 3);
     return new Conv2dGeometry(batch, c.size("inChannels", 8, 20, 8, 13),
