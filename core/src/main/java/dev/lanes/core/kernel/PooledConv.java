@@ -13,7 +13,7 @@ import java.util.Arrays;
  * filters -> 2x2: its 6.4 MB output was written, read by the pooling, its gradient written by
  * the pooling's backward and read by the weight gradient. Image by image, the kernels' forward
  * ran 1.3-1.4x and their backward 1.35-1.7x as fast, with 1 thread and with 2; through the
- * layers (PooledConv2d against Conv2d and MaxPool2d) 1.15-1.25x and 1.2-1.4x (probe loops
+ * layers (PooledConv2d against Conv2d and MaxPool2d) 1.14-1.26x and 1.2-1.43x (probe loops
  * alternating the two in one JVM).
  *
  * <p>Only where the provider's convolution works image by image anyway ({@link
