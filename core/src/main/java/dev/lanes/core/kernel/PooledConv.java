@@ -71,18 +71,8 @@ public final class PooledConv {
     }
     Checks.range("pooledConv2d", "out", out, outOff, pool.outputSize());
     Checks.range("pooledConv2d", "argmax", argmax, argOff, pool.outputSize());
-    Pass p = PASSES.get().set(conv, pool);
-    p.forward = true;
-    p.out = out;
-    p.outOff = outOff;
-    p.argmax = argmax;
-    p.argOff = argOff;
-    p.x = x;
-    p.xOff = xOff;
-    p.w = w;
-    p.wOff = wOff;
-    p.bias = bias;
-    p.biasOff = biasOff;
+    Pass p = PASSES.get().set(conv, pool, true, out, outOff, argmax, argOff, x, xOff, w, wOff,
+        bias, biasOff);
     try {
       if (Parallel.threads() > 1 && conv.batch() >= Parallel.threads()) {
         Parallel.parallelForDynamic(conv.batch(), 1, p); // an image to whichever thread is free
@@ -119,19 +109,10 @@ public final class PooledConv {
     Conv.weight("pooledConv2dBackward", "w", w, wOff, conv);
     int parts = Im2colConv.weightParts(conv);
     int partSize = conv.weightSize() + conv.outChannels();
-    Pass p = PASSES.get().set(conv, pool);
-    p.forward = false;
+    Pass p = PASSES.get().set(conv, pool, false, dOut, dOutOff, argmax, argOff, x, xOff, w,
+        wOff, dBias, dBiasOff);
     p.dx = dx;
     p.dxOff = dxOff;
-    p.out = dOut;
-    p.outOff = dOutOff;
-    p.argmax = argmax;
-    p.argOff = argOff;
-    p.x = x;
-    p.xOff = xOff;
-    p.w = w;
-    p.wOff = wOff;
-    p.bias = dBias;
     p.perPart = Im2colConv.imagesPerPart(conv);
     p.partial = PARTIALS.get().floats(parts * partSize);
     try {
@@ -181,7 +162,21 @@ public final class PooledConv {
     int perPart;
     float[] partial;
 
-    Pass set(Conv2dGeometry conv, Pool2dGeometry pool) {
+    /** The call's geometries and the arrays both passes read or write. */
+    Pass set(Conv2dGeometry conv, Pool2dGeometry pool, boolean forward, float[] out, int outOff,
+        int[] argmax, int argOff, float[] x, int xOff, float[] w, int wOff, float[] bias,
+        int biasOff) {
+      this.forward = forward;
+      this.out = out;
+      this.outOff = outOff;
+      this.argmax = argmax;
+      this.argOff = argOff;
+      this.x = x;
+      this.xOff = xOff;
+      this.w = w;
+      this.wOff = wOff;
+      this.bias = bias;
+      this.biasOff = biasOff;
       if (!conv.equals(this.conv) || !pool.equals(this.pool)) {
         this.conv = conv;
         this.pool = pool;
