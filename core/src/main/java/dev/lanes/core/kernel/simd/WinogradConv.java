@@ -29,6 +29,16 @@ import jdk.incubator.vector.FloatVector;
  * position ξ of the 4x4 transformed tile: {@code M[ξ] (out, T) = U[ξ] (out, C) · V[ξ] (C, T)}
  * over T tiles: 16 multiplies per 2x2 outputs where the direct sum (and im2col) does 36.
  *
+ * <p>Where the plane is large enough ({@link #tile}), the forward and input gradient take
+ * F(4x4, 3x3) instead, the same algorithm with 4x4 blocks of outputs from 6x6 patches (the
+ * matrices of Lavin and Gray, interpolation points 0, ±1, ±2, ∞; see {@link
+ * #transformWeights6x6}, {@link #patchColumns6x6}, {@link #productColumns6x6}): 36 multiplies
+ * per 4x4 outputs, where F(2x2, 3x3) does 64. On LeNet's second layer (14 x 14 outputs, four
+ * tiles to a row, the last one half outside the plane) that is 576 products per plane against
+ * 784: the forward ran 1.06-1.12x and the input gradient 1.11-1.21x as fast as with F(2x2,
+ * 3x3), in probe loops alternating the two (1 thread, bias included). Its transforms run a
+ * column of the tiles at a time, then a row ({@link #productColumns6x6} says why).
+ *
  * <p>The products run sgemm's micro-kernel on operands that the transforms write already
  * packed (U in MR-tall panels once per call, V in NR-wide panels of tiles), so there is no
  * packing pass and no per-product overhead: through {@code Gemm.sgemm} each of these small
@@ -40,12 +50,14 @@ import jdk.incubator.vector.FloatVector;
  * 2 applies). The weight gradient is F(3x3, 2x2), see {@link #backwardWeights}. Geometries not
  * taken here (see {@link #applies}) go to the fallback.
  *
- * <p>Accuracy: the transforms add, subtract and halve, so a result carries a few roundings
- * more than the direct sum; {@code WinogradConvTest} checks exact results on small integers and
- * a bound on random reals against the reference.
+ * <p>Accuracy: F(2x2, 3x3)'s transforms add, subtract and halve, F(4x4, 3x3)'s also multiply
+ * by 2, 4, 5 and 8 (and its transformed weights are rounded once from exact sums), so a result
+ * carries a few roundings more than the direct sum, F(4x4, 3x3)'s more than F(2x2, 3x3)'s;
+ * {@code WinogradConvTest} checks exact results on small integers and a bound on random reals
+ * against the reference, for both.
  *
  * <p>Forward and input gradient transform L tiles at a time in vectors whose lanes hold the
- * same tile of L images, so that a tile's 16 values load as 16 plain vectors: per channel the
+ * same tile of L images, so that a tile's values load as plain vectors: per channel the
  * images' padded planes are first interleaved, value (r, s) of L images side by side. (Lanes
  * holding L tiles along a row of one image need a gather per value, and with 7 tiles to a row
  * of LeNet's second layer a vector's tiles run across rows; the gathers took 13% of a CNN
@@ -53,9 +65,9 @@ import jdk.incubator.vector.FloatVector;
  * fewer images than lanes) each image is cut into horizontal strips of tile rows, one strip per
  * lane (see {@link #strips(int, int)}). The tiles, in that order, go in groups of whole rows
  * of tiles, or of {@link #GROUP_TILES} where rows are long ({@link #groupVectors(int, int,
- * int)}), fixed by the geometry; per thread one group's packed V (16·C·T floats), products M
- * (16·out·T, out rounded up to MR) and interleaved planes live in buffers that grow once (at
- * most about 2 MiB). Whole groups go to whichever thread is free;
+ * int, int)}), fixed by the geometry; per thread one group's packed V (ξ·C·T floats, ξ = 16 or
+ * 36 positions), products M (ξ·out·T, out rounded up to MR) and interleaved planes live in
+ * buffers that grow once (at most about 2 MiB). Whole groups go to whichever thread is free;
  * every output comes from the same operations for any thread count (and whatever the order of
  * the tiles, since each product column is one tile's).
  */
@@ -75,16 +87,23 @@ final class WinogradConv implements ConvKernels {
   static final int MIN_CHANNELS = 8;
   /** Floats in a cache line. */
   private static final int CACHE_LINE = 16;
-  /** Positions of a transformed tile. */
+  /** Positions of a transformed tile of F(2x2, 3x3), and of the weight gradient's F(3x3, 2x2). */
   private static final int XI = 16;
+  /** A tile's columns and rows of outputs inside the plane, packed as columns + rows · this. */
+  private static final int INSIDE_ROWS = 8;
+  /** Output tiles of F(2x2, 3x3) and of F(4x4, 3x3). */
+  static final int SMALL_TILE = 2;
+  static final int LARGE_TILE = 4;
+  /**
+   * 1 / 24²: from (24 G) g (24 G)ᵀ back to F(4x4, 3x3)'s G g Gᵀ (24, the least common
+   * denominator of G's entries, see {@link #transformWeights6x6}).
+   */
+  private static final double INVERSE_576 = 1.0 / 576;
   /** The weight gradient's most parts, and the most floats their partial sums may take. */
   static final int MAX_PARTS = 8;
   static final int PARTIAL_FLOATS = 1 << 22;
   /** The most floats of transformed x and dy a thread holds at a time (8 MiB). */
   static final int CHUNK_FLOATS = 1 << 21;
-  /** A tile's flags: its right column, its lower row of outputs lie inside the plane. */
-  private static final int RIGHT = 1;
-  private static final int BELOW = 2;
 
   private final ConvKernels fallback;
   private final ElementwiseKernels elementwise;
@@ -119,7 +138,7 @@ final class WinogradConv implements ConvKernels {
       fallback.forward(y, yOff, x, xOff, w, wOff, bias, biasOff, g);
       return;
     }
-    Pass p = passes.get().set(g);
+    Pass p = passes.get().set(g, tile(g.outHeight(), g.outWidth()));
     p.bias = bias;
     p.biasOff = biasOff;
     convolve(p, x, xOff, y, yOff, w, wOff, false);
@@ -135,7 +154,8 @@ final class WinogradConv implements ConvKernels {
     // dy (N, out, outH, outW) convolved with w turned and transposed (C, out, 3, 3), padded by
     // 2 - pad, is dx (N, C, H, W)
     Pass p = passes.get().set(g.batch(), g.outChannels(), g.outHeight(), g.outWidth(),
-        g.inChannels(), g.height(), g.width(), 2 - g.padH(), 2 - g.padW());
+        g.inChannels(), g.height(), g.width(), 2 - g.padH(), 2 - g.padW(),
+        tile(g.height(), g.width()));
     convolve(p, dy, dyOff, dx, dxOff, w, wOff, true);
   }
 
@@ -143,8 +163,12 @@ final class WinogradConv implements ConvKernels {
   private void convolve(Pass p, float[] in, int inOff, float[] out, int outOff, float[] w,
       int wOff, boolean turned) {
     Buffers own = buffers.get();
-    p.u = own.weights = grow(own.weights, XI * p.outRows * p.inC);
-    transformWeights(p, w, wOff, turned);
+    p.u = own.weights = grow(own.weights, p.xi * p.outRows * p.inC);
+    if (p.tile == LARGE_TILE) {
+      transformWeights6x6(p, w, wOff, turned, own.weightRows);
+    } else {
+      transformWeights(p, w, wOff, turned);
+    }
     p.in = in;
     p.inOff = inOff;
     p.out = out;
@@ -188,7 +212,7 @@ final class WinogradConv implements ConvKernels {
       fallback.backwardWeights(dw, dwOff, dBias, dBiasOff, dy, dyOff, x, xOff, g);
       return;
     }
-    Pass p = passes.get().set(g);
+    Pass p = passes.get().set(g, SMALL_TILE);
     p.in = x;
     p.inOff = xOff;
     p.out = dy;
@@ -257,25 +281,44 @@ final class WinogradConv implements ConvKernels {
   }
 
   /**
-   * Vectors per group of the forward and input gradient, for rows of tilesW tiles and products
-   * of k = inC and outRows rows: whole rows of tiles (an even number of vectors, so that a
-   * group is a multiple of NR tiles), as many as make about ROW_GROUP_VECTORS, where that
-   * many hold one row or two and V and M then fit in ROW_GROUP_FLOATS; else GROUP_VECTORS
-   * (larger groups would also leave fewer of them to share between threads). Each group
-   * interleaves the padded rows its tiles read, two more than twice its rows of tiles: with
+   * The output tile of the forward or input gradient into a plane of h x w outputs: F(4x4,
+   * 3x3)'s where its 36 products per 4x4 tile come to fewer than F(2x2, 3x3)'s 16 per 2x2 tile
+   * over the plane, counting the tiles' parts past its edges (LeNet's 14 x 14: 576 against
+   * 784; not planes of one or two rows or columns), else F(2x2, 3x3)'s, whose fewer roundings
+   * also win the ties (5 x 5, 6 x 6).
+   */
+  static int tile(int h, int w) {
+    long large = 36L * ((h + 3) / 4) * ((w + 3) / 4);
+    long small = 16L * ((h + 1) / 2) * ((w + 1) / 2);
+    return large < small ? LARGE_TILE : SMALL_TILE;
+  }
+
+  /**
+   * Vectors per group of the forward and input gradient, for rows of tilesW tiles and xi
+   * products of k = inC and outRows rows: whole rows of tiles (an even number of vectors, so
+   * that a group is a multiple of NR tiles), as many as make about ROW_GROUP_VECTORS and fit V
+   * and M in ROW_GROUP_FLOATS, where that many hold one row or two; else GROUP_VECTORS
+   * (larger groups would also leave fewer of them to share between threads). With F(4x4,
+   * 3x3) on LeNet's second layer (rows of 4 tiles, 36 positions), 4 rows: a block of L whole
+   * images; 2 or 3 rows were no faster in probe loops. Each group interleaves the padded rows
+   * its tiles read, two more than tile times its rows of tiles: with F(2x2, 3x3) on
    * LeNet's second layer (rows of 7 tiles) groups of 8 vectors interleaved each row about 2.4
    * times; groups of 4 rows (28 vectors) took the forward 1.03-1.11x and the input gradient
    * 1.08-1.15x as fast in probe loops alternating with the previous code (2 rows: 1.00-1.03x
    * and 1.07-1.08x; 8 or 14 rows no better than 4).
    */
-  static int groupVectors(int tilesW, int inC, int outRows) {
+  static int groupVectors(int tilesW, int inC, int outRows, int xi) {
     int rowVectors = tilesW % 2 == 0 ? tilesW : 2 * tilesW;
     if (rowVectors > ROW_GROUP_VECTORS) {
       return GROUP_VECTORS;
     }
-    int vectors = rowVectors * Math.max(1, ROW_GROUP_VECTORS / rowVectors);
-    long floats = (long) XI * (inC + outRows) * vectors * L;
-    return floats <= ROW_GROUP_FLOATS ? vectors : GROUP_VECTORS;
+    for (int vectors = Math.max(1, ROW_GROUP_VECTORS / rowVectors) * rowVectors;
+        vectors > 0; vectors -= rowVectors) {
+      if ((long) xi * (inC + outRows) * vectors * L <= ROW_GROUP_FLOATS) {
+        return vectors;
+      }
+    }
+    return GROUP_VECTORS;
   }
 
   /**
@@ -643,6 +686,60 @@ final class WinogradConv implements ConvKernels {
     }
   }
 
+  /**
+   * F(4x4, 3x3)'s U = G g Gᵀ, 6 x 6 per pair, packed and zero-filled as {@link
+   * #transformWeights} packs F(2x2, 3x3)'s, with
+   * <pre>
+   *   24 G = |  6  0  0 |
+   *          | -4 -4 -4 |
+   *          | -4  4 -4 |
+   *          |  1  2  4 |
+   *          |  1 -2  4 |
+   *          |  0  0 24 |
+   * </pre>
+   * (24 G) g (24 G)ᵀ is formed in double, where every sum of these small multiples of floats
+   * is exact, and only then divided by 576 and rounded, once: each U is the float nearest the
+   * exact one, and exact where that is a float (weights that are multiples of 9 give U in
+   * multiples of 1/64, which the tests use).
+   */
+  private static void transformWeights6x6(Pass p, float[] w, int wOff, boolean turned,
+      double[] rows) {
+    int panels = p.outRows / MR;
+    int xiStride = panels * p.inC * MR;
+    Arrays.fill(p.u, 0, p.xi * xiStride, 0f);
+    for (int o = 0; o < p.outC; o++) {
+      for (int c = 0; c < p.inC; c++) {
+        // forward: w[o][c]; turned: w[c][o] read backwards, g[r][s] = w[c][o][2 - r][2 - s]
+        int src = wOff + (turned ? c * p.outC + o : o * p.inC + c) * 9;
+        int at = (o / MR * p.inC + c) * MR + o % MR;
+        // (24 G) g (6 x 3), column by column, then each of its rows times (24 G)ᵀ
+        for (int s = 0; s < 3; s++) {
+          double g0 = w[src + (turned ? 8 - s : s)];
+          double g1 = w[src + (turned ? 5 - s : 3 + s)];
+          double g2 = w[src + (turned ? 2 - s : 6 + s)];
+          rows[s] = 6 * g0;
+          rows[3 + s] = -4 * (g0 + g1 + g2);
+          rows[6 + s] = -4 * (g0 - g1 + g2);
+          rows[9 + s] = g0 + 2 * g1 + 4 * g2;
+          rows[12 + s] = g0 - 2 * g1 + 4 * g2;
+          rows[15 + s] = 24 * g2;
+        }
+        for (int r = 0; r < 6; r++) {
+          double b0 = rows[3 * r];
+          double b1 = rows[3 * r + 1];
+          double b2 = rows[3 * r + 2];
+          int to = at + 6 * r * xiStride;
+          p.u[to] = (float) (6 * b0 * INVERSE_576);
+          p.u[to + xiStride] = (float) (-4 * (b0 + b1 + b2) * INVERSE_576);
+          p.u[to + 2 * xiStride] = (float) (-4 * (b0 - b1 + b2) * INVERSE_576);
+          p.u[to + 3 * xiStride] = (float) ((b0 + 2 * b1 + 4 * b2) * INVERSE_576);
+          p.u[to + 4 * xiStride] = (float) ((b0 - 2 * b1 + 4 * b2) * INVERSE_576);
+          p.u[to + 5 * xiStride] = (float) (24 * b2 * INVERSE_576);
+        }
+      }
+    }
+  }
+
   /** A row (b0, b1, b2) of G g times Gᵀ: four values, {@code stride} apart from u[at]. */
   private static int storeRow(float[] u, int at, int stride, float b0, float b1, float b2) {
     u[at] = b0;
@@ -663,9 +760,12 @@ final class WinogradConv implements ConvKernels {
     int firstBlock = first / p.stripPositions;
     int blocks = (first + count - 1) / p.stripPositions - firstBlock + 1;
     own.planes = grow(own.planes, blocks * p.stripPlane * L);
-    own.packedV = grow(own.packedV, XI * p.vStride);
-    own.products = grow(own.products, XI * p.mStride);
+    own.packedV = grow(own.packedV, p.xi * p.vStride);
+    own.products = grow(own.products, p.xi * p.mStride);
     own.tileAt = grow(own.tileAt, p.groupVectors + 2 * p.groupTiles);
+    if (p.tile == LARGE_TILE) {
+      own.columns = grow(own.columns, 36 * p.groupTiles);
+    }
     locateTiles(p, first, count, firstBlock, own.tileAt);
     transformInput(p, first, count, firstBlock, blocks, own);
     multiply(p, own);
@@ -673,12 +773,13 @@ final class WinogradConv implements ConvKernels {
   }
 
   /**
-   * For each vector q of the group: tileAt[q], where its tiles' 4x4 patches start in the
-   * group's interleaved planes; for each tile t: tileAt[groupVectors + t], where its 2x2
-   * outputs start in the output's channel 0 (image, row 2i, column 2j), -1 for a tile that
+   * For each vector q of the group: tileAt[q], where its tiles' patches start in the
+   * group's interleaved planes; for each tile t: tileAt[groupVectors + t], where its outputs
+   * start in the output's channel 0 (image, row tile·i, column tile·j), -1 for a tile that
    * is not there (past the batch or the plane), and tileAt[groupVectors + groupTiles + t],
-   * which of its outputs lie inside the plane: {@link #RIGHT} and {@link #BELOW} (the last
-   * column or row of tiles pokes out of an odd-sized plane).
+   * how many of its columns and rows of outputs lie inside the plane, {@code columns + rows ·
+   * INSIDE_ROWS} (the last column or row of tiles pokes out of a plane whose side is not a
+   * multiple of the tile's).
    */
   private static void locateTiles(Pass p, int first, int count, int firstBlock, int[] tileAt) {
     int flags = p.groupVectors + p.groupTiles;
@@ -692,7 +793,7 @@ final class WinogradConv implements ConvKernels {
       // the group's missing last vectors read a patch from the start of the planes: their
       // products are computed but never written out
       tileAt[q] = q < count
-          ? ((block - firstBlock) * p.stripPlane + 2 * row * p.paddedW + 2 * j) * L : 0;
+          ? ((block - firstBlock) * p.stripPlane + p.tile * (row * p.paddedW + j)) * L : 0;
       for (int l = 0; l < L; l++) {
         int sub = block * L + l;
         int image = sub / p.strips;
@@ -700,8 +801,9 @@ final class WinogradConv implements ConvKernels {
         int t = q * L + l;
         boolean there = q < count && image < p.batch && i < p.tilesH;
         tileAt[p.groupVectors + t] = there
-            ? image * p.outC * outPlane + 2 * i * p.outW + 2 * j : -1;
-        tileAt[flags + t] = (2 * j + 1 < p.outW ? RIGHT : 0) | (2 * i + 1 < p.outH ? BELOW : 0);
+            ? image * p.outC * outPlane + p.tile * (i * p.outW + j) : -1;
+        tileAt[flags + t] = Math.min(p.tile, p.outW - p.tile * j)
+            + INSIDE_ROWS * Math.min(p.tile, p.outH - p.tile * i);
       }
     }
   }
@@ -723,12 +825,17 @@ final class WinogradConv implements ConvKernels {
     int pw = p.paddedW;
     // the rows of the strips the group reads: from its first vector's row of tiles in the
     // first block to its last's in the last (a group may hold part of a block, or parts of two)
-    int firstRow = 2 * (first % p.stripPositions / p.tilesW);
-    int endRow = 2 * ((first + count - 1) % p.stripPositions / p.tilesW) + 4;
+    int firstRow = p.tile * (first % p.stripPositions / p.tilesW);
+    int endRow = p.tile * ((first + count - 1) % p.stripPositions / p.tilesW) + p.tile + 2;
     for (int c = 0; c < p.inC; c++) {
       for (int b = 0; b < blocks; b++) {
         interleave(p, c, firstBlock + b, planes, b * p.stripPlane * L,
             b == 0 ? firstRow : 0, b == blocks - 1 ? endRow : p.stripH, own.laneAt);
+      }
+      if (p.tile == LARGE_TILE) {
+        patchColumns6x6(planes, tileAt, p.groupVectors, pw * L, own.columns, p.groupTiles);
+        patchRows6x6(own.columns, p.groupTiles, p.groupVectors, v, c, p.inC, xiStride);
+        continue;
       }
       for (int panel = 0; panel < panels; panel++) {
         int at = (panel * p.inC + c) * NR;
@@ -803,7 +910,7 @@ final class WinogradConv implements ConvKernels {
    * Rows [rowStart, rowEnd) of the L strips of a block, interleaved from planes[at]: value
    * (r, s) of lane l at {@code planes[at + (r·pw + s)·L + l]}. Lane l's strip is sub-image
    * block·L + l: strip sub % strips of image sub / strips, its padded rows starting at
-   * 2·stripRows·strip; the padded plane is channel c of the pass's input, shifted by (padH,
+   * tile·stripRows·strip; the padded plane is channel c of the pass's input, shifted by (padH,
    * padW), zeros around it. The rows that every lane has go through 8x8 transposes in
    * registers where the species has 8 lanes: copied one value at a time, they took as long as
    * the gathers they replace (a JFR profile of probe loops). Lanes that hold no strip get lane
@@ -827,7 +934,7 @@ final class WinogradConv implements ConvKernels {
         laneAt[l] = laneAt[0];
         continue;
       }
-      int top = 2 * p.stripRows * (sub % p.strips);
+      int top = p.tile * p.stripRows * (sub % p.strips);
       laneAt[l] = p.inOff + (image * p.inC + c) * p.inH * p.inW + (top - p.padH) * p.inW;
       shared = Math.max(shared, p.padH - top);
       sharedEnd = Math.min(sharedEnd, p.inH + p.padH - top);
@@ -848,7 +955,7 @@ final class WinogradConv implements ConvKernels {
       if (sub / p.strips >= p.batch) {
         break;
       }
-      int top = 2 * p.stripRows * (sub % p.strips);
+      int top = p.tile * p.stripRows * (sub % p.strips);
       int start = Math.max(rowStart, p.padH - top);
       int end = Math.min(rowEnd, p.inH + p.padH - top);
       for (int r = start; r < end; r++) {
@@ -870,7 +977,7 @@ final class WinogradConv implements ConvKernels {
     int panels = p.groupTiles / NR;
     int rowPanels = p.outRows / MR;
     float[] m = own.products;
-    for (int xi = 0; xi < XI; xi++) {
+    for (int xi = 0; xi < p.xi; xi++) {
       int aAt = xi * rowPanels * p.inC * MR;
       int bAt = xi * p.vStride;
       int cAt = xi * p.mStride;
@@ -886,8 +993,8 @@ final class WinogradConv implements ConvKernels {
 
   /**
    * {@code Y = Aᵀ m A} (+ bias) for every output channel and tile of the group, m the products
-   * M[ξ][o][t] (16, outRows, groupTiles), L tiles at a time in vectors; each tile's 2x2
-   * outputs that lie inside the output plane are then written one by one.
+   * M[ξ][o][t] (xi, outRows, groupTiles), L tiles at a time in vectors; each tile's outputs
+   * that lie inside the output plane are then written one by one.
    */
   private static void transformOutput(Pass p, int count, Buffers own) {
     float[] m = own.products;
@@ -899,25 +1006,60 @@ final class WinogradConv implements ConvKernels {
     for (int o = 0; o < p.outC; o++) {
       float b = p.bias == null ? 0f : p.bias[p.biasOff + o];
       int channel = p.outOff + o * plane;
+      if (p.tile == LARGE_TILE) {
+        productColumns6x6(m, o * p.groupTiles, count * L, xiStride, own.columns, p.groupTiles);
+      }
       for (int t0 = 0; t0 < count * L; t0 += L) {
-        transformProducts(m, o * p.groupTiles + t0, xiStride, b, y);
+        if (p.tile == LARGE_TILE) {
+          productRows6x6(own.columns, t0, p.groupTiles, b, y);
+        } else {
+          transformProducts(m, o * p.groupTiles + t0, xiStride, b, y);
+        }
         for (int l = 0; l < L; l++) {
           int tile = tileAt[p.groupVectors + t0 + l];
           if (tile < 0) {
             continue;
           }
-          int dst = channel + tile;
           int inside = tileAt[flags + t0 + l];
-          boolean right = (inside & RIGHT) != 0;
-          boolean below = (inside & BELOW) != 0;
-          p.out[dst] = y[l];
-          if (right) {
-            p.out[dst + 1] = y[L + l];
+          float[] out = p.out;
+          int dst = channel + tile;
+          if (inside == LARGE_TILE * (1 + INSIDE_ROWS)) {
+            // a whole 4x4 tile (9 of LeNet's 16 to a plane), written out straight
+            int w = p.outW;
+            out[dst] = y[l];
+            out[dst + 1] = y[L + l];
+            out[dst + 2] = y[2 * L + l];
+            out[dst + 3] = y[3 * L + l];
+            out[dst + w] = y[4 * L + l];
+            out[dst + w + 1] = y[5 * L + l];
+            out[dst + w + 2] = y[6 * L + l];
+            out[dst + w + 3] = y[7 * L + l];
+            out[dst + 2 * w] = y[8 * L + l];
+            out[dst + 2 * w + 1] = y[9 * L + l];
+            out[dst + 2 * w + 2] = y[10 * L + l];
+            out[dst + 2 * w + 3] = y[11 * L + l];
+            out[dst + 3 * w] = y[12 * L + l];
+            out[dst + 3 * w + 1] = y[13 * L + l];
+            out[dst + 3 * w + 2] = y[14 * L + l];
+            out[dst + 3 * w + 3] = y[15 * L + l];
+            continue;
           }
-          if (below) {
-            p.out[dst + p.outW] = y[2 * L + l];
-            if (right) {
-              p.out[dst + p.outW + 1] = y[3 * L + l];
+          // a tile of F(2x2, 3x3), or one that pokes out of the plane: its rows, each up to
+          // its columns inside
+          int columns = inside % INSIDE_ROWS;
+          int rows = inside / INSIDE_ROWS;
+          for (int a = 0; a < rows; a++) {
+            int to = dst + a * p.outW;
+            int from = a * p.tile * L + l;
+            out[to] = y[from];
+            if (columns > 1) {
+              out[to + 1] = y[from + L];
+              if (columns > 2) {
+                out[to + 2] = y[from + 2 * L];
+                if (columns > 3) {
+                  out[to + 3] = y[from + 3 * L];
+                }
+              }
             }
           }
         }
@@ -964,6 +1106,161 @@ final class WinogradConv implements ConvKernels {
     r11.sub(r12).sub(r13).add(vb).intoArray(y, 3 * L);
   }
 
+  /**
+   * The first half of F(4x4, 3x3)'s {@code Bᵀ d B} for one channel's vectors [0, vectors) of
+   * tiles: {@code Bᵀ d} of vector q's L 6x6 patches d, value (r, s) of the patches the vector
+   * at {@code planes[tileAt[q] + r·row + s·L]}, into {@code columns[(6i + s)·columnStride +
+   * q·L]} (row i of Bᵀ d, column s), with
+   * <pre>
+   *   Bᵀ = | 4  0 -5  0  1  0 |
+   *        | 0 -4 -4  1  1  0 |
+   *        | 0  4 -4 -1  1  0 |
+   *        | 0 -2 -1  2  1  0 |
+   *        | 0  2 -1 -2  1  0 |
+   *        | 0  4  0 -5  0  1 |
+   * </pre>
+   * A column of the patches at a time for all the vectors, then {@link #patchRows6x6} a row
+   * at a time, so that the second half's stores run along 6 rows of V rather than 36, as
+   * {@link #productColumns6x6} does for the loads of M.
+   */
+  private static void patchColumns6x6(float[] planes, int[] tileAt, int vectors, int row,
+      float[] columns, int columnStride) {
+    FloatVector four = FloatVector.broadcast(F, 4f);
+    FloatVector minusFour = FloatVector.broadcast(F, -4f);
+    FloatVector minusFive = FloatVector.broadcast(F, -5f);
+    for (int s = 0; s < 6; s++) {
+      for (int q = 0; q < vectors; q++) {
+        int in = tileAt[q] + s * L;
+        FloatVector d0 = FloatVector.fromArray(F, planes, in);
+        FloatVector d1 = FloatVector.fromArray(F, planes, in + row);
+        FloatVector d2 = FloatVector.fromArray(F, planes, in + 2 * row);
+        FloatVector d3 = FloatVector.fromArray(F, planes, in + 3 * row);
+        FloatVector d4 = FloatVector.fromArray(F, planes, in + 4 * row);
+        FloatVector d5 = FloatVector.fromArray(F, planes, in + 5 * row);
+        // rows 1, 2 = (d4 - 4 d2) ± (d3 - 4 d1); rows 3, 4 = (d4 - d2) ± 2 (d3 - d1)
+        FloatVector u = d2.fma(minusFour, d4);
+        FloatVector w = d1.fma(minusFour, d3);
+        FloatVector e = d4.sub(d2);
+        FloatVector z = d3.sub(d1).mul(2f);
+        int to = s * columnStride + q * L;
+        d0.fma(four, d2.fma(minusFive, d4)).intoArray(columns, to);
+        u.add(w).intoArray(columns, to + 6 * columnStride);
+        u.sub(w).intoArray(columns, to + 12 * columnStride);
+        e.add(z).intoArray(columns, to + 18 * columnStride);
+        e.sub(z).intoArray(columns, to + 24 * columnStride);
+        d1.fma(four, d3.fma(minusFive, d5)).intoArray(columns, to + 30 * columnStride);
+      }
+    }
+  }
+
+  /**
+   * The second half: {@code (Bᵀ d) B} from {@link #patchColumns6x6}'s columns for vectors [0,
+   * vectors) of channel c (of inC), packed as the micro-kernel reads B: position ξ = 6i + k
+   * of tile t to {@code v[ξ·stride + (t / NR·inC + c)·NR + t % NR]}.
+   */
+  private static void patchRows6x6(float[] columns, int columnStride, int vectors, float[] v,
+      int c, int inC, int stride) {
+    FloatVector four = FloatVector.broadcast(F, 4f);
+    FloatVector minusFour = FloatVector.broadcast(F, -4f);
+    FloatVector minusFive = FloatVector.broadcast(F, -5f);
+    for (int i = 0; i < 6; i++) {
+      for (int q = 0; q < vectors; q++) {
+        int t = q * L;
+        int in = 6 * i * columnStride + t;
+        FloatVector d0 = FloatVector.fromArray(F, columns, in);
+        FloatVector d1 = FloatVector.fromArray(F, columns, in + columnStride);
+        FloatVector d2 = FloatVector.fromArray(F, columns, in + 2 * columnStride);
+        FloatVector d3 = FloatVector.fromArray(F, columns, in + 3 * columnStride);
+        FloatVector d4 = FloatVector.fromArray(F, columns, in + 4 * columnStride);
+        FloatVector d5 = FloatVector.fromArray(F, columns, in + 5 * columnStride);
+        FloatVector u = d2.fma(minusFour, d4);
+        FloatVector w = d1.fma(minusFour, d3);
+        FloatVector e = d4.sub(d2);
+        FloatVector z = d3.sub(d1).mul(2f);
+        int to = 6 * i * stride + (t / NR * inC + c) * NR + t % NR;
+        d0.fma(four, d2.fma(minusFive, d4)).intoArray(v, to);
+        u.add(w).intoArray(v, to + stride);
+        u.sub(w).intoArray(v, to + 2 * stride);
+        e.add(z).intoArray(v, to + 3 * stride);
+        e.sub(z).intoArray(v, to + 4 * stride);
+        d1.fma(four, d3.fma(minusFive, d5)).intoArray(v, to + 5 * stride);
+      }
+    }
+  }
+
+  /**
+   * The first half of F(4x4, 3x3)'s {@code Aᵀ m A}: {@code Aᵀ m} for one output channel's
+   * tiles [0, tiles), m[at + ξ·stride + t] position ξ = 6i + k of tile t, into {@code
+   * columns[(6a + k)·columnStride + t]} (row a of Aᵀ m, column k), with
+   * <pre>
+   *   Aᵀ = | 1  1  1  1  1  0 |
+   *        | 0  1 -1  2 -2  0 |
+   *        | 0  1  1  4  4  0 |
+   *        | 0  1 -1  8 -8  1 |
+   * </pre>
+   * A column of m at a time for all the tiles, so that the loads run along 6 rows of M rather
+   * than 36 (more streams than the hardware prefetchers follow: tile by tile, the whole
+   * transform took about as long as the products it saved, in a JFR profile of probe loops).
+   */
+  private static void productColumns6x6(float[] m, int at, int tiles, int stride,
+      float[] columns, int columnStride) {
+    FloatVector two = FloatVector.broadcast(F, 2f);
+    FloatVector four = FloatVector.broadcast(F, 4f);
+    FloatVector eight = FloatVector.broadcast(F, 8f);
+    int step = 6 * stride;
+    for (int k = 0; k < 6; k++) {
+      for (int t = 0; t < tiles; t += L) {
+        int in = at + k * stride + t;
+        FloatVector m0 = FloatVector.fromArray(F, m, in);
+        FloatVector m1 = FloatVector.fromArray(F, m, in + step);
+        FloatVector m2 = FloatVector.fromArray(F, m, in + 2 * step);
+        FloatVector m3 = FloatVector.fromArray(F, m, in + 3 * step);
+        FloatVector m4 = FloatVector.fromArray(F, m, in + 4 * step);
+        FloatVector m5 = FloatVector.fromArray(F, m, in + 5 * step);
+        FloatVector sum12 = m1.add(m2);
+        FloatVector diff12 = m1.sub(m2);
+        FloatVector sum34 = m3.add(m4);
+        FloatVector diff34 = m3.sub(m4);
+        int to = k * columnStride + t;
+        m0.add(sum12).add(sum34).intoArray(columns, to);
+        diff34.fma(two, diff12).intoArray(columns, to + 6 * columnStride);
+        sum34.fma(four, sum12).intoArray(columns, to + 12 * columnStride);
+        diff34.fma(eight, diff12).add(m5).intoArray(columns, to + 18 * columnStride);
+      }
+    }
+  }
+
+  /**
+   * The second half: {@code (Aᵀ m) A + b} for L tiles from {@link #productColumns6x6}'s
+   * columns (tiles t .. t + L - 1); writes output (a, c) of tile t + l to {@code y[(4a +
+   * c)·L + l]}.
+   */
+  private static void productRows6x6(float[] columns, int t, int columnStride, float bias,
+      float[] y) {
+    FloatVector vb = FloatVector.broadcast(F, bias);
+    FloatVector two = FloatVector.broadcast(F, 2f);
+    FloatVector four = FloatVector.broadcast(F, 4f);
+    FloatVector eight = FloatVector.broadcast(F, 8f);
+    for (int a = 0; a < 4; a++) {
+      int in = 6 * a * columnStride + t;
+      FloatVector m0 = FloatVector.fromArray(F, columns, in);
+      FloatVector m1 = FloatVector.fromArray(F, columns, in + columnStride);
+      FloatVector m2 = FloatVector.fromArray(F, columns, in + 2 * columnStride);
+      FloatVector m3 = FloatVector.fromArray(F, columns, in + 3 * columnStride);
+      FloatVector m4 = FloatVector.fromArray(F, columns, in + 4 * columnStride);
+      FloatVector m5 = FloatVector.fromArray(F, columns, in + 5 * columnStride);
+      FloatVector sum12 = m1.add(m2);
+      FloatVector diff12 = m1.sub(m2);
+      FloatVector sum34 = m3.add(m4);
+      FloatVector diff34 = m3.sub(m4);
+      int to = 4 * a * L;
+      m0.add(sum12).add(sum34).add(vb).intoArray(y, to);
+      diff34.fma(two, diff12).add(vb).intoArray(y, to + L);
+      sum34.fma(four, sum12).add(vb).intoArray(y, to + 2 * L);
+      diff34.fma(eight, diff12).add(m5).add(vb).intoArray(y, to + 3 * L);
+    }
+  }
+
   /** One thread's buffers, grown once to the largest pass it has run. */
   private static final class Buffers {
     float[] weights = new float[0];
@@ -980,8 +1277,15 @@ final class WinogradConv implements ConvKernels {
     int[] channelAt = new int[0];
     /** Where each lane's rows start in the input, for {@link #interleave}. */
     final int[] laneAt = new int[L];
-    /** L tiles' four outputs: y[(2a + b)·L + l]. */
-    final float[] outputs = new float[4 * L];
+    /** L tiles' outputs, up to 4x4: y[(tile·a + b)·L + l]. */
+    final float[] outputs = new float[LARGE_TILE * LARGE_TILE * L];
+    /**
+     * F(4x4, 3x3)'s transforms' first halves for one channel's tiles: (6, 6, groupTiles) of the
+     * input's, (4, 6, groupTiles) of the output's.
+     */
+    float[] columns = new float[0];
+    /** (24 G) g for {@link #transformWeights6x6}. */
+    final double[] weightRows = new double[18];
     /** The micro-kernel's edge buffer: the weight gradient's last row and column panels. */
     final float[] tile = new float[MR * NR];
   }
@@ -1011,6 +1315,12 @@ final class WinogradConv implements ConvKernels {
     int outW;
     int padH;
     int padW;
+    /**
+     * Outputs per tile side (2: F(2x2, 3x3), 4: F(4x4, 3x3); the weight gradient's F(3x3, 2x2)
+     * tiles dy by 2), and positions ξ of a transformed tile, (tile + 2)².
+     */
+    int tile;
+    int xi;
     int tilesH;
     int tilesW;
     int tilesPerImage;
@@ -1031,12 +1341,12 @@ final class WinogradConv implements ConvKernels {
      */
     int vStride;
     int mStride;
-    /** The zero-bordered plane that the tiles cover: (2·tilesH + 2, 2·tilesW + 2). */
+    /** The zero-bordered plane that the tiles cover: (tile·tilesH + 2, tile·tilesW + 2). */
     int paddedH;
     int paddedW;
     int tiles;
     int groups;
-    /** Vectors and tiles per group, see {@link #groupVectors(int, int, int)}. */
+    /** Vectors and tiles per group, see {@link #groupVectors(int, int, int, int)}. */
     int groupVectors;
     int groupTiles;
     /** The weight gradient: its parts, tiles per part and tiles per chunk. */
@@ -1074,14 +1384,19 @@ final class WinogradConv implements ConvKernels {
       this.conv = conv;
     }
 
-    /** The convolution g as it is: its input into its output (forward, weight gradient). */
-    Pass set(Conv2dGeometry g) {
+    /**
+     * The convolution g as it is, its input into its output (forward, weight gradient), in
+     * output tiles of tile x tile.
+     */
+    Pass set(Conv2dGeometry g, int tile) {
       return set(g.batch(), g.inChannels(), g.height(), g.width(), g.outChannels(),
-          g.outHeight(), g.outWidth(), g.padH(), g.padW());
+          g.outHeight(), g.outWidth(), g.padH(), g.padW(), tile);
     }
 
     Pass set(int batch, int inC, int inH, int inW, int outC, int outH, int outW, int padH,
-        int padW) {
+        int padW, int tile) {
+      this.tile = tile;
+      this.xi = (tile + 2) * (tile + 2);
       this.batch = batch;
       this.inC = inC;
       this.inH = inH;
@@ -1092,19 +1407,19 @@ final class WinogradConv implements ConvKernels {
       this.outW = outW;
       this.padH = padH;
       this.padW = padW;
-      tilesH = (outH + 1) / 2;
-      tilesW = (outW + 1) / 2;
+      tilesH = (outH + tile - 1) / tile;
+      tilesW = (outW + tile - 1) / tile;
       tilesPerImage = tilesH * tilesW;
-      paddedH = 2 * tilesH + 2;
-      paddedW = 2 * tilesW + 2;
+      paddedH = tile * tilesH + 2;
+      paddedW = tile * tilesW + 2;
       tiles = batch * tilesPerImage;
       strips = strips(batch, tilesH);
       stripRows = (tilesH + strips - 1) / strips;
       stripPositions = stripRows * tilesW;
-      stripH = 2 * stripRows + 2;
+      stripH = tile * stripRows + 2;
       stripPlane = stripH * paddedW;
       vectors = (batch * strips + L - 1) / L * stripPositions;
-      groupVectors = groupVectors(tilesW, inC, outRows);
+      groupVectors = groupVectors(tilesW, inC, outRows, xi);
       groupTiles = groupVectors * L;
       groups = (vectors + groupVectors - 1) / groupVectors;
       vStride = inC * groupTiles + CACHE_LINE;

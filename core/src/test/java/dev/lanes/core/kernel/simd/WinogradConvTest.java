@@ -16,18 +16,23 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Winograd's F(2x2, 3x3) and F(3x3, 2x2) (through the SIMD provider, which picks them for these
- * geometries) against the reference loops, forward, input gradient and weight gradient, on
- * random geometries that they take:
- * 8-20 channels (output rows past a multiple of MR), sizes 1-17 with padding 0-2 (odd output
- * planes, whose last tiles poke out), batches of 1 to 2L + 3 whose tiles fill several groups.
+ * Winograd's F(4x4, 3x3), F(2x2, 3x3) and F(3x3, 2x2) (through the SIMD provider, which picks
+ * them for these geometries) against the reference loops, forward, input gradient and weight
+ * gradient, on random geometries that they take:
+ * 8-20 channels (output rows past a multiple of MR), sizes 1-17 with padding 0-2 (planes of one
+ * or two rows or columns, which take F(2x2, 3x3); planes whose last tiles poke out), batches
+ * of 1 to 2L + 3 whose tiles fill several groups.
  *
- * <p>Two checks. On small integers (x, dy and w in -3..3, bias in -9..9) every value the
- * algorithm forms is a multiple of 1/4 far below 2²⁴, so float arithmetic is exact and the
- * result must equal the reference exactly: a wrong index or sign anywhere shows. On random
- * reals, each result within a bound: (terms + 8)·2⁻²⁴ times the sum of |terms| (from the
- * reference on |x|, |w|), times 81, the most by which the transforms can magnify magnitudes
- * (absolute row sums of Bᵀ, G and Aᵀ: 2, 3/2 and 3, on both sides).
+ * <p>Two checks. On small integers (x and dy in -3..3, w in multiples of 9 to ±27, bias in
+ * -9..9) every value the algorithms form is a multiple of 1/64 (F(4x4, 3x3)'s transformed
+ * weights, see {@code transformWeights6x6}) or of 1/4, and stays below 2²⁴ times that (the
+ * products summed over 20 channels at most 2²³·1/64; the output transform's partial sums of
+ * them could pass that only if the signs of every term lined up), so float arithmetic is exact
+ * and the result must equal the reference exactly: a wrong index or sign anywhere shows. On random reals, each result within a bound: (terms + 8)·2⁻²⁴ times the sum
+ * of |terms| (from the reference on |x|, |w|), times 81. That is the most by which F(2x2, 3x3)'s
+ * transforms can magnify magnitudes (absolute row sums of Bᵀ, G and Aᵀ: 2, 3/2 and 3, on both
+ * sides); F(4x4, 3x3)'s could in theory magnify by 36,100 (10, 1 and 19), but on these inputs
+ * its errors stay within the same bound (the random signs cancel).
  */
 class WinogradConvTest {
   private static final ConvKernels SIMD = KernelProvider.simd().conv();
@@ -60,7 +65,7 @@ class WinogradConvTest {
       c.note("geometry", g);
       assertTrue(WinogradConv.applies(g));
       float[] x = integers(c, "x", g.inputSize() + 2, 3);
-      float[] w = integers(c, "w", g.weightSize(), 3);
+      float[] w = ninefold(integers(c, "w", g.weightSize(), 3));
       float[] bias = c.bool("bias") ? integers(c, "b", g.outChannels(), 9) : null;
       float[] dy = integers(c, "dy", g.outputSize() + 1, 3);
 
@@ -173,12 +178,44 @@ class WinogradConvTest {
   void groupsThatStartAndEndInsideARowOfTiles() {
     int width = 4 * WinogradConv.GROUP_TILES + 2 * FloatSpecies.L + 5;
     for (int pad = 0; pad <= 2; pad++) {
-      Conv2dGeometry g = new Conv2dGeometry(2, 8, 5, width, 9, 3, 3, 1, 1, pad, pad, 1, 1);
-      int tilesW = (g.outWidth() + 1) / 2;
-      assertEquals(WinogradConv.GROUP_TILES / FloatSpecies.L,
-          WinogradConv.groupVectors(tilesW, 8, 12), "rows too long for whole-row groups");
-      assertForwardAndInputGradientExact(g, new SplittableRandom(13 + pad), "pad " + pad);
+      // 3 output rows: F(4x4, 3x3); 2 (pad 0 and 1): F(2x2, 3x3)
+      for (int outH = 2; outH <= 3; outH++) {
+        int height = outH + 2 - 2 * pad;
+        if (height < 1) {
+          continue;
+        }
+        Conv2dGeometry g =
+            new Conv2dGeometry(2, 8, height, width, 9, 3, 3, 1, 1, pad, pad, 1, 1);
+        int tile = WinogradConv.tile(g.outHeight(), g.outWidth());
+        assertEquals(outH == 3 ? WinogradConv.LARGE_TILE : WinogradConv.SMALL_TILE, tile);
+        int tilesW = (g.outWidth() + tile - 1) / tile;
+        assertEquals(WinogradConv.GROUP_TILES / FloatSpecies.L,
+            WinogradConv.groupVectors(tilesW, 8, 12, (tile + 2) * (tile + 2)),
+            "rows too long for whole-row groups");
+        assertForwardAndInputGradientExact(g, new SplittableRandom(13 + pad),
+            "pad " + pad + ", tile " + tile);
+      }
     }
+  }
+
+  /**
+   * F(4x4, 3x3) wherever its 36 products per 4x4 tile come to fewer than F(2x2, 3x3)'s 16 per
+   * 2x2 tile over the plane, counting the tiles' parts past its edges: not on planes of one or
+   * two rows or columns, nor where they tie.
+   */
+  @Test
+  void choosesTheTileWithFewerProducts() {
+    assertEquals(WinogradConv.LARGE_TILE, WinogradConv.tile(14, 14), "LeNet's second layer");
+    assertEquals(WinogradConv.LARGE_TILE, WinogradConv.tile(3, 3));
+    assertEquals(WinogradConv.SMALL_TILE, WinogradConv.tile(5, 5), "144 each: a tie");
+    assertEquals(WinogradConv.SMALL_TILE, WinogradConv.tile(6, 6), "144 each: a tie");
+    assertEquals(WinogradConv.LARGE_TILE, WinogradConv.tile(7, 7));
+    assertEquals(WinogradConv.LARGE_TILE, WinogradConv.tile(3, 100));
+    assertEquals(WinogradConv.SMALL_TILE, WinogradConv.tile(2, 2));
+    assertEquals(WinogradConv.SMALL_TILE, WinogradConv.tile(1, 1));
+    assertEquals(WinogradConv.SMALL_TILE, WinogradConv.tile(2, 3), "36 against 32");
+    assertEquals(WinogradConv.SMALL_TILE, WinogradConv.tile(100, 2));
+    assertEquals(WinogradConv.SMALL_TILE, WinogradConv.tile(1, 100));
   }
 
   /**
@@ -189,15 +226,25 @@ class WinogradConvTest {
   void groupsOfWholeRowsOfTiles() {
     int about = 4 * WinogradConv.GROUP_TILES / FloatSpecies.L;
     // LeNet's second layer, forward and input gradient: rows of 7 tiles, 14 vectors a pair
-    assertEquals(14 * Math.max(1, about / 14), WinogradConv.groupVectors(7, 32, 66));
-    assertEquals(14 * Math.max(1, about / 14), WinogradConv.groupVectors(7, 64, 36));
-    assertEquals(4 * Math.max(1, about / 4), WinogradConv.groupVectors(4, 8, 12));
-    assertEquals(6 * Math.max(1, about / 6), WinogradConv.groupVectors(3, 8, 12));
+    assertEquals(14 * Math.max(1, about / 14), WinogradConv.groupVectors(7, 32, 66, 16));
+    assertEquals(14 * Math.max(1, about / 14), WinogradConv.groupVectors(7, 64, 36, 16));
+    assertEquals(4 * Math.max(1, about / 4), WinogradConv.groupVectors(4, 8, 12, 16));
+    assertEquals(6 * Math.max(1, about / 6), WinogradConv.groupVectors(3, 8, 12, 16));
+    // F(4x4, 3x3) on LeNet's second layer (rows of 4 tiles), forward and input gradient: 36
+    // positions, so fewer rows than `about` where V and M would pass ROW_GROUP_FLOATS
+    for (int[] k : new int[][] {{32, 66}, {64, 36}}) {
+      int vectors = WinogradConv.groupVectors(4, k[0], k[1], 36);
+      assertEquals(0, vectors % 4);
+      assertTrue((long) 36 * (k[0] + k[1]) * vectors * FloatSpecies.L
+          <= WinogradConv.ROW_GROUP_FLOATS);
+      assertTrue(vectors == about / 4 * 4 || (long) 36 * (k[0] + k[1]) * (vectors + 4)
+          * FloatSpecies.L > WinogradConv.ROW_GROUP_FLOATS, "the most rows that fit");
+    }
     // too many channels for whole rows: the fixed groups
     assertEquals(WinogradConv.GROUP_TILES / FloatSpecies.L,
-        WinogradConv.groupVectors(7, 512, 516));
+        WinogradConv.groupVectors(7, 512, 516, 16));
     for (int tilesW = 1; tilesW <= 40; tilesW++) {
-      int vectors = WinogradConv.groupVectors(tilesW, 16, 18);
+      int vectors = WinogradConv.groupVectors(tilesW, 16, 18, 16);
       assertEquals(0, vectors * FloatSpecies.L % SimdGemm.NR, "tilesW " + tilesW);
       assertTrue(vectors % tilesW == 0 || vectors == WinogradConv.GROUP_TILES / FloatSpecies.L,
           "tilesW " + tilesW);
@@ -210,7 +257,7 @@ class WinogradConvTest {
   private static void assertForwardAndInputGradientExact(Conv2dGeometry g, SplittableRandom r,
       String what) {
     float[] x = integers(r, g.inputSize());
-    float[] w = integers(r, g.weightSize());
+    float[] w = ninefold(integers(r, g.weightSize()));
     float[] bias = integers(r, g.outChannels());
     float[] dy = integers(r, g.outputSize());
     float[] yE = new float[g.outputSize()];
@@ -227,35 +274,42 @@ class WinogradConvTest {
 
   /**
    * The forward's orders of tiles, over batches of 1 to 2L + 3 images and 1 to 9 rows of
-   * tiles: whole images in blocks of L (the last block short), and images cut into strips,
-   * a short last strip, an image's strips running from one block into the next. Exact on small
-   * integers, forward and input gradient; odd widths so that the last column of tiles pokes
-   * out, and a group of L·8 tiles starting inside a block.
+   * tiles, of both sizes: whole images in blocks of L (the last block short), and images cut
+   * into strips, a short last strip, an image's strips running from one block into the next.
+   * Exact on small integers, forward and input gradient; the last column of tiles pokes out
+   * of the plane (one column for F(2x2, 3x3), whose planes are that narrow, three of F(4x4,
+   * 3x3)'s four), and with an odd number of rows of tiles the last row too.
    */
   @Test
   void everyOrderOfTilesIsExact() {
     int lanes = FloatSpecies.L;
-    boolean wholeImagesShortBlock = false;
-    boolean shortStrip = false;
-    boolean stripsAcrossBlocks = false;
     SplittableRandom r = new SplittableRandom(29);
-    for (int batch = 1; batch <= 2 * lanes + 3; batch++) {
-      for (int tilesH = 1; tilesH <= 9; tilesH++) {
-        int strips = WinogradConv.strips(batch, tilesH);
-        int stripRows = (tilesH + strips - 1) / strips;
-        wholeImagesShortBlock |= strips == 1 && batch > lanes && batch % lanes != 0;
-        shortStrip |= strips > 1 && tilesH % stripRows != 0;
-        stripsAcrossBlocks |= strips > 1 && lanes % strips != 0 && batch * strips > lanes;
-        // pad 1: the output is as tall as the input, 2·tilesH (or one less: odd)
-        int height = 2 * tilesH - (tilesH % 2);
-        Conv2dGeometry g = new Conv2dGeometry(batch, 8, height, 5, 9, 3, 3, 1, 1, 1, 1, 1, 1);
-        assertForwardAndInputGradientExact(g, r,
-            batch + " images, " + tilesH + " rows of tiles, " + strips + " strips");
+    for (int tile : new int[] {WinogradConv.SMALL_TILE, WinogradConv.LARGE_TILE}) {
+      boolean wholeImagesShortBlock = false;
+      boolean shortStrip = false;
+      boolean stripsAcrossBlocks = false;
+      for (int batch = 1; batch <= 2 * lanes + 3; batch++) {
+        for (int tilesH = 1; tilesH <= 9; tilesH++) {
+          int strips = WinogradConv.strips(batch, tilesH);
+          int stripRows = (tilesH + strips - 1) / strips;
+          wholeImagesShortBlock |= strips == 1 && batch > lanes && batch % lanes != 0;
+          shortStrip |= strips > 1 && tilesH % stripRows != 0;
+          stripsAcrossBlocks |= strips > 1 && lanes % strips != 0 && batch * strips > lanes;
+          // pad 1: the output is as large as the input
+          int height = tile * tilesH - (tilesH % 2);
+          int width = tile == WinogradConv.SMALL_TILE ? 1 : 5;
+          Conv2dGeometry g =
+              new Conv2dGeometry(batch, 8, height, width, 9, 3, 3, 1, 1, 1, 1, 1, 1);
+          String what = "tile " + tile + ", " + batch + " images, " + tilesH
+              + " rows of tiles, " + strips + " strips";
+          assertEquals(tile, WinogradConv.tile(height, width), what);
+          assertForwardAndInputGradientExact(g, r, what);
+        }
       }
+      assertTrue(wholeImagesShortBlock, "whole images with a short last block, tile " + tile);
+      assertTrue(shortStrip, "a short last strip, tile " + tile);
+      assertTrue(stripsAcrossBlocks, "an image's strips across two blocks, tile " + tile);
     }
-    assertTrue(wholeImagesShortBlock, "whole images with a short last block");
-    assertTrue(shortStrip, "a short last strip");
-    assertTrue(stripsAcrossBlocks, "an image's strips across two blocks");
   }
 
   /** Strips per image: whole images for a full batch, a strip per lane for a single image. */
@@ -267,6 +321,14 @@ class WinogradConvTest {
     // one image of 7 rows of tiles: 7 strips of one row (8 lanes), 4 of two rows (4 lanes)
     assertEquals(Math.min(lanes, 7), WinogradConv.strips(1, 7));
     assertEquals(lanes, WinogradConv.strips(1, 100 * lanes));
+  }
+
+  /** Weights in multiples of 9, which F(4x4, 3x3) transforms into multiples of 1/64. */
+  private static float[] ninefold(float[] w) {
+    for (int i = 0; i < w.length; i++) {
+      w[i] *= 9;
+    }
+    return w;
   }
 
   private static float[] integers(SplittableRandom r, int n) {
