@@ -32,12 +32,12 @@ import jdk.incubator.vector.FloatVector;
  * <p>Where the plane is large enough ({@link #tile}), the forward and input gradient take
  * F(4x4, 3x3) instead, the same algorithm with 4x4 blocks of outputs from 6x6 patches (the
  * matrices of Lavin and Gray, interpolation points 0, ±1, ±2, ∞; see {@link
- * #transformWeights6x6}, {@link #patchColumns6x6}, {@link #productColumns6x6}): 36 multiplies
+ * #transformWeights6x6}, {@link #transformPatches6x6}, {@link #productColumns6x6}): 36 multiplies
  * per 4x4 outputs, where F(2x2, 3x3) does 64. On LeNet's second layer (14 x 14 outputs, four
  * tiles to a row, the last one half outside the plane) that is 576 products per plane against
  * 784: the forward ran 1.06-1.12x and the input gradient 1.11-1.21x as fast as with F(2x2,
- * 3x3), in probe loops alternating the two (1 thread, bias included). Its transforms run a
- * column of the tiles at a time, then a row ({@link #productColumns6x6} says why).
+ * 3x3), in probe loops alternating the two (1 thread, bias included). Its output transform
+ * runs a column of the tiles at a time, then a row ({@link #productColumns6x6} says why).
  *
  * <p>The products run sgemm's micro-kernel on operands that the transforms write already
  * packed (U in MR-tall panels once per call, V in NR-wide panels of tiles), so there is no
@@ -764,7 +764,7 @@ final class WinogradConv implements ConvKernels {
     own.products = grow(own.products, p.xi * p.mStride);
     own.tileAt = grow(own.tileAt, p.groupVectors + 2 * p.groupTiles);
     if (p.tile == LARGE_TILE) {
-      own.columns = grow(own.columns, 36 * p.groupTiles);
+      own.columns = grow(own.columns, 24 * p.groupTiles);
     }
     locateTiles(p, first, count, firstBlock, own.tileAt);
     transformInput(p, first, count, firstBlock, blocks, own);
@@ -832,16 +832,15 @@ final class WinogradConv implements ConvKernels {
         interleave(p, c, firstBlock + b, planes, b * p.stripPlane * L,
             b == 0 ? firstRow : 0, b == blocks - 1 ? endRow : p.stripH, own.laneAt);
       }
-      if (p.tile == LARGE_TILE) {
-        patchColumns6x6(planes, tileAt, p.groupVectors, pw * L, own.columns, p.groupTiles);
-        patchRows6x6(own.columns, p.groupTiles, p.groupVectors, v, c, p.inC, xiStride);
-        continue;
-      }
       for (int panel = 0; panel < panels; panel++) {
         int at = (panel * p.inC + c) * NR;
         for (int h = 0; h < NR; h += L) {
-          transformPatches(planes, tileAt[(panel * NR + h) / L], pw * L, L, v, at + h,
-              xiStride);
+          int from = tileAt[(panel * NR + h) / L];
+          if (p.tile == LARGE_TILE) {
+            transformPatches6x6(planes, from, pw * L, v, at + h, xiStride, own.halfway);
+          } else {
+            transformPatches(planes, from, pw * L, L, v, at + h, xiStride);
+          }
         }
       }
     }
@@ -1107,10 +1106,9 @@ final class WinogradConv implements ConvKernels {
   }
 
   /**
-   * The first half of F(4x4, 3x3)'s {@code Bᵀ d B} for one channel's vectors [0, vectors) of
-   * tiles: {@code Bᵀ d} of vector q's L 6x6 patches d, value (r, s) of the patches the vector
-   * at {@code planes[tileAt[q] + r·row + s·L]}, into {@code columns[(6i + s)·columnStride +
-   * q·L]} (row i of Bᵀ d, column s), with
+   * F(4x4, 3x3)'s {@code Bᵀ d B} for the L 6x6 patches of a vector of tiles: value (r, s) of
+   * the patches is the vector at {@code planes[from + r·row + s·L]}; writes position ξ = 6i +
+   * k of lane l to {@code v[at + ξ·stride + l]}. With
    * <pre>
    *   Bᵀ = | 4  0 -5  0  1  0 |
    *        | 0 -4 -4  1  1  0 |
@@ -1119,71 +1117,43 @@ final class WinogradConv implements ConvKernels {
    *        | 0  2 -1 -2  1  0 |
    *        | 0  4  0 -5  0  1 |
    * </pre>
-   * A column of the patches at a time for all the vectors, then {@link #patchRows6x6} a row
-   * at a time, so that the second half's stores run along 6 rows of V rather than 36, as
-   * {@link #productColumns6x6} does for the loads of M.
+   * first down each column into {@code halfway} (6 x 6 vectors: 36 live vectors would not fit
+   * the 16 registers), then along each of its rows.
    */
-  private static void patchColumns6x6(float[] planes, int[] tileAt, int vectors, int row,
-      float[] columns, int columnStride) {
+  private static void transformPatches6x6(float[] planes, int from, int row, float[] v,
+      int at, int stride, float[] halfway) {
     FloatVector four = FloatVector.broadcast(F, 4f);
     FloatVector minusFour = FloatVector.broadcast(F, -4f);
     FloatVector minusFive = FloatVector.broadcast(F, -5f);
-    for (int s = 0; s < 6; s++) {
-      for (int q = 0; q < vectors; q++) {
-        int in = tileAt[q] + s * L;
-        FloatVector d0 = FloatVector.fromArray(F, planes, in);
-        FloatVector d1 = FloatVector.fromArray(F, planes, in + row);
-        FloatVector d2 = FloatVector.fromArray(F, planes, in + 2 * row);
-        FloatVector d3 = FloatVector.fromArray(F, planes, in + 3 * row);
-        FloatVector d4 = FloatVector.fromArray(F, planes, in + 4 * row);
-        FloatVector d5 = FloatVector.fromArray(F, planes, in + 5 * row);
+    for (int pass = 0; pass < 2; pass++) {
+      // pass 0: column s of the patches to column s of Bᵀ d; pass 1: row s of Bᵀ d to
+      // positions 6s .. 6s + 5
+      float[] src = pass == 0 ? planes : halfway;
+      int step = pass == 0 ? row : L;
+      for (int s = 0; s < 6; s++) {
+        int in = pass == 0 ? from + s * L : 6 * s * L;
+        FloatVector d0 = FloatVector.fromArray(F, src, in);
+        FloatVector d1 = FloatVector.fromArray(F, src, in + step);
+        FloatVector d2 = FloatVector.fromArray(F, src, in + 2 * step);
+        FloatVector d3 = FloatVector.fromArray(F, src, in + 3 * step);
+        FloatVector d4 = FloatVector.fromArray(F, src, in + 4 * step);
+        FloatVector d5 = FloatVector.fromArray(F, src, in + 5 * step);
         // rows 1, 2 = (d4 - 4 d2) ± (d3 - 4 d1); rows 3, 4 = (d4 - d2) ± 2 (d3 - d1)
         FloatVector u = d2.fma(minusFour, d4);
         FloatVector w = d1.fma(minusFour, d3);
         FloatVector e = d4.sub(d2);
         FloatVector z = d3.sub(d1).mul(2f);
-        int to = s * columnStride + q * L;
-        d0.fma(four, d2.fma(minusFive, d4)).intoArray(columns, to);
-        u.add(w).intoArray(columns, to + 6 * columnStride);
-        u.sub(w).intoArray(columns, to + 12 * columnStride);
-        e.add(z).intoArray(columns, to + 18 * columnStride);
-        e.sub(z).intoArray(columns, to + 24 * columnStride);
-        d1.fma(four, d3.fma(minusFive, d5)).intoArray(columns, to + 30 * columnStride);
-      }
-    }
-  }
-
-  /**
-   * The second half: {@code (Bᵀ d) B} from {@link #patchColumns6x6}'s columns for vectors [0,
-   * vectors) of channel c (of inC), packed as the micro-kernel reads B: position ξ = 6i + k
-   * of tile t to {@code v[ξ·stride + (t / NR·inC + c)·NR + t % NR]}.
-   */
-  private static void patchRows6x6(float[] columns, int columnStride, int vectors, float[] v,
-      int c, int inC, int stride) {
-    FloatVector four = FloatVector.broadcast(F, 4f);
-    FloatVector minusFour = FloatVector.broadcast(F, -4f);
-    FloatVector minusFive = FloatVector.broadcast(F, -5f);
-    for (int i = 0; i < 6; i++) {
-      for (int q = 0; q < vectors; q++) {
-        int t = q * L;
-        int in = 6 * i * columnStride + t;
-        FloatVector d0 = FloatVector.fromArray(F, columns, in);
-        FloatVector d1 = FloatVector.fromArray(F, columns, in + columnStride);
-        FloatVector d2 = FloatVector.fromArray(F, columns, in + 2 * columnStride);
-        FloatVector d3 = FloatVector.fromArray(F, columns, in + 3 * columnStride);
-        FloatVector d4 = FloatVector.fromArray(F, columns, in + 4 * columnStride);
-        FloatVector d5 = FloatVector.fromArray(F, columns, in + 5 * columnStride);
-        FloatVector u = d2.fma(minusFour, d4);
-        FloatVector w = d1.fma(minusFour, d3);
-        FloatVector e = d4.sub(d2);
-        FloatVector z = d3.sub(d1).mul(2f);
-        int to = 6 * i * stride + (t / NR * inC + c) * NR + t % NR;
-        d0.fma(four, d2.fma(minusFive, d4)).intoArray(v, to);
-        u.add(w).intoArray(v, to + stride);
-        u.sub(w).intoArray(v, to + 2 * stride);
-        e.add(z).intoArray(v, to + 3 * stride);
-        e.sub(z).intoArray(v, to + 4 * stride);
-        d1.fma(four, d3.fma(minusFive, d5)).intoArray(v, to + 5 * stride);
+        FloatVector t0 = d0.fma(four, d2.fma(minusFive, d4));
+        FloatVector t5 = d1.fma(four, d3.fma(minusFive, d5));
+        float[] dst = pass == 0 ? halfway : v;
+        int to = pass == 0 ? s * L : at + 6 * s * stride;
+        int next = pass == 0 ? 6 * L : stride;
+        t0.intoArray(dst, to);
+        u.add(w).intoArray(dst, to + next);
+        u.sub(w).intoArray(dst, to + 2 * next);
+        e.add(z).intoArray(dst, to + 3 * next);
+        e.sub(z).intoArray(dst, to + 4 * next);
+        t5.intoArray(dst, to + 5 * next);
       }
     }
   }
@@ -1200,7 +1170,8 @@ final class WinogradConv implements ConvKernels {
    * </pre>
    * A column of m at a time for all the tiles, so that the loads run along 6 rows of M rather
    * than 36 (more streams than the hardware prefetchers follow: tile by tile, the whole
-   * transform took about as long as the products it saved, in a JFR profile of probe loops).
+   * transform took about as long as the products it saved, in a JFR profile of probe loops,
+   * and the forward ran 1.01-1.05x as fast as with F(2x2, 3x3), 1.07-1.10x this way).
    */
   private static void productColumns6x6(float[] m, int at, int tiles, int stride,
       float[] columns, int columnStride) {
@@ -1279,11 +1250,10 @@ final class WinogradConv implements ConvKernels {
     final int[] laneAt = new int[L];
     /** L tiles' outputs, up to 4x4: y[(tile·a + b)·L + l]. */
     final float[] outputs = new float[LARGE_TILE * LARGE_TILE * L];
-    /**
-     * F(4x4, 3x3)'s transforms' first halves for one channel's tiles: (6, 6, groupTiles) of the
-     * input's, (4, 6, groupTiles) of the output's.
-     */
+    /** F(4x4, 3x3)'s output transform's first half for a channel's tiles (4, 6, groupTiles). */
     float[] columns = new float[0];
+    /** F(4x4, 3x3)'s input transform's first half for L tiles (6 x 6 vectors). */
+    final float[] halfway = new float[36 * L];
     /** (24 G) g for {@link #transformWeights6x6}. */
     final double[] weightRows = new double[18];
     /** The micro-kernel's edge buffer: the weight gradient's last row and column panels. */
