@@ -28,11 +28,12 @@ import org.junit.jupiter.api.Test;
  * weights, see {@code transformWeights6x6}) or of 1/4, and stays below 2²⁴ times that (the
  * products summed over 20 channels at most 2²³·1/64; the output transform's partial sums of
  * them could pass that only if the signs of every term lined up), so float arithmetic is exact
- * and the result must equal the reference exactly: a wrong index or sign anywhere shows. On random reals, each result within a bound: (terms + 8)·2⁻²⁴ times the sum
- * of |terms| (from the reference on |x|, |w|), times 81. That is the most by which F(2x2, 3x3)'s
- * transforms can magnify magnitudes (absolute row sums of Bᵀ, G and Aᵀ: 2, 3/2 and 3, on both
- * sides); F(4x4, 3x3)'s could in theory magnify by 36,100 (10, 1 and 19), but on these inputs
- * its errors stay within the same bound (the random signs cancel).
+ * and the result must equal the reference exactly: a wrong index or sign anywhere shows. On
+ * random reals, each result within a bound: (terms + 8)·2⁻²⁴ times the sum of |terms| (from the
+ * reference on |x|, |w|), times 81. That is the most by which F(2x2, 3x3)'s transforms can
+ * magnify magnitudes (absolute row sums of Bᵀ, G and Aᵀ: 2, 3/2 and 3, on both sides); F(4x4,
+ * 3x3)'s could in theory magnify by 36,100 (10, 1 and 19), but on these inputs its errors stay
+ * within the same bound (the random signs cancel).
  */
 class WinogradConvTest {
   private static final ConvKernels SIMD = KernelProvider.simd().conv();
