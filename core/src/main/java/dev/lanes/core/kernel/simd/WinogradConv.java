@@ -1184,28 +1184,10 @@ final class WinogradConv implements ConvKernels {
    */
   private static void productColumns6x6(float[] m, int at, int tiles, int stride,
       float[] columns, int columnStride) {
-    FloatVector two = FloatVector.broadcast(F, 2f);
-    FloatVector four = FloatVector.broadcast(F, 4f);
-    FloatVector eight = FloatVector.broadcast(F, 8f);
-    int step = 6 * stride;
     for (int k = 0; k < 6; k++) {
       for (int t = 0; t < tiles; t += L) {
-        int in = at + k * stride + t;
-        FloatVector m0 = FloatVector.fromArray(F, m, in);
-        FloatVector m1 = FloatVector.fromArray(F, m, in + step);
-        FloatVector m2 = FloatVector.fromArray(F, m, in + 2 * step);
-        FloatVector m3 = FloatVector.fromArray(F, m, in + 3 * step);
-        FloatVector m4 = FloatVector.fromArray(F, m, in + 4 * step);
-        FloatVector m5 = FloatVector.fromArray(F, m, in + 5 * step);
-        FloatVector sum12 = m1.add(m2);
-        FloatVector diff12 = m1.sub(m2);
-        FloatVector sum34 = m3.add(m4);
-        FloatVector diff34 = m3.sub(m4);
-        int to = k * columnStride + t;
-        m0.add(sum12).add(sum34).intoArray(columns, to);
-        diff34.fma(two, diff12).intoArray(columns, to + 6 * columnStride);
-        sum34.fma(four, sum12).intoArray(columns, to + 12 * columnStride);
-        diff34.fma(eight, diff12).add(m5).intoArray(columns, to + 18 * columnStride);
+        outputTransform6(m, at + k * stride + t, 6 * stride, columns, k * columnStride + t,
+            6 * columnStride);
       }
     }
   }
@@ -1217,28 +1199,35 @@ final class WinogradConv implements ConvKernels {
    */
   private static void productRows6x6(float[] columns, int t, int columnStride, float bias,
       float[] y) {
-    FloatVector vb = FloatVector.broadcast(F, bias);
-    FloatVector two = FloatVector.broadcast(F, 2f);
-    FloatVector four = FloatVector.broadcast(F, 4f);
-    FloatVector eight = FloatVector.broadcast(F, 8f);
     for (int a = 0; a < 4; a++) {
-      int in = 6 * a * columnStride + t;
-      FloatVector m0 = FloatVector.fromArray(F, columns, in);
-      FloatVector m1 = FloatVector.fromArray(F, columns, in + columnStride);
-      FloatVector m2 = FloatVector.fromArray(F, columns, in + 2 * columnStride);
-      FloatVector m3 = FloatVector.fromArray(F, columns, in + 3 * columnStride);
-      FloatVector m4 = FloatVector.fromArray(F, columns, in + 4 * columnStride);
-      FloatVector m5 = FloatVector.fromArray(F, columns, in + 5 * columnStride);
-      FloatVector sum12 = m1.add(m2);
-      FloatVector diff12 = m1.sub(m2);
-      FloatVector sum34 = m3.add(m4);
-      FloatVector diff34 = m3.sub(m4);
-      int to = 4 * a * L;
-      m0.add(sum12).add(sum34).add(vb).intoArray(y, to);
-      diff34.fma(two, diff12).add(vb).intoArray(y, to + L);
-      sum34.fma(four, sum12).add(vb).intoArray(y, to + 2 * L);
-      diff34.fma(eight, diff12).add(m5).add(vb).intoArray(y, to + 3 * L);
+      outputTransform6(columns, 6 * a * columnStride + t, columnStride, y, 4 * a * L, L);
     }
+    FloatVector vb = FloatVector.broadcast(F, bias);
+    for (int i = 0; i < 16 * L; i += L) {
+      FloatVector.fromArray(F, y, i).add(vb).intoArray(y, i);
+    }
+  }
+
+  /**
+   * Aᵀ times 6 vectors, {@code src[in + r·step]} for r in [0, 6), into 4 vectors at {@code
+   * dst[to + a·next]}: one column of F(4x4, 3x3)'s products, or one row of Aᵀ m.
+   */
+  private static void outputTransform6(float[] src, int in, int step, float[] dst, int to,
+      int next) {
+    FloatVector m0 = FloatVector.fromArray(F, src, in);
+    FloatVector m1 = FloatVector.fromArray(F, src, in + step);
+    FloatVector m2 = FloatVector.fromArray(F, src, in + 2 * step);
+    FloatVector m3 = FloatVector.fromArray(F, src, in + 3 * step);
+    FloatVector m4 = FloatVector.fromArray(F, src, in + 4 * step);
+    FloatVector m5 = FloatVector.fromArray(F, src, in + 5 * step);
+    FloatVector sum12 = m1.add(m2);
+    FloatVector diff12 = m1.sub(m2);
+    FloatVector sum34 = m3.add(m4);
+    FloatVector diff34 = m3.sub(m4);
+    m0.add(sum12).add(sum34).intoArray(dst, to);
+    diff34.fma(FloatVector.broadcast(F, 2f), diff12).intoArray(dst, to + next);
+    sum34.fma(FloatVector.broadcast(F, 4f), sum12).intoArray(dst, to + 2 * next);
+    diff34.fma(FloatVector.broadcast(F, 8f), diff12).add(m5).intoArray(dst, to + 3 * next);
   }
 
   /** One thread's buffers, grown once to the largest pass it has run. */
