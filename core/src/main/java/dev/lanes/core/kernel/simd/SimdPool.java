@@ -37,14 +37,18 @@ final class SimdPool implements PoolKernels {
   /** Lane j takes lane 2j of the two vectors side by side (indices ≥ L pick the second). */
   private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, j -> 2 * j);
   private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, j -> 2 * j + 1);
-  /** Lanes 0, L, 1, L + 1, ... of two vectors side by side: the first halves interleaved. */
-  private static final VectorShuffle<Float> ZIP_LOW =
-      VectorShuffle.fromOp(F, j -> j / 2 + (j % 2) * L);
-  /** The same for the second halves: lanes L/2, 3L/2, L/2 + 1, ... */
-  private static final VectorShuffle<Float> ZIP_HIGH =
-      VectorShuffle.fromOp(F, j -> L / 2 + j / 2 + (j % 2) * L);
   /** {0, 2, 4, ...}: the columns of L neighbouring 2x2 windows. */
   private static final IntVector EVEN_INDEX = IntVector.zero(I).addIndex(2);
+  /** {0, 1, 2, ...}: L neighbouring columns. */
+  private static final IntVector COLUMNS = IntVector.zero(I).addIndex(1);
+  /** Lane j takes lane j / 2: each of the first half's lanes twice (the second half's: +L/2). */
+  private static final VectorShuffle<Float> PAIRS_LOW = VectorShuffle.fromOp(F, j -> j / 2);
+  private static final VectorShuffle<Float> PAIRS_HIGH =
+      VectorShuffle.fromOp(F, j -> L / 2 + j / 2);
+  private static final VectorShuffle<Integer> INDEX_PAIRS_LOW =
+      VectorShuffle.fromOp(I, j -> j / 2);
+  private static final VectorShuffle<Integer> INDEX_PAIRS_HIGH =
+      VectorShuffle.fromOp(I, j -> L / 2 + j / 2);
 
   private final ScalarPool reference = new ScalarPool();
 
@@ -303,10 +307,12 @@ final class SimdPool implements PoolKernels {
    * 2x2 windows with stride 2 and no padding do not overlap, so every input gets either its
    * window's gradient (where the forward found the maximum) or zero, and dx is written once,
    * row by row, instead of being zeroed and then scattered into (the reference's way, which
-   * reads the zeroed planes back from memory). L windows at a time: each tap's values are
-   * dy where the argmax is that tap, +0 elsewhere, and the taps of a row are interleaved
-   * back into its 2L inputs. A row of fewer than L windows takes a block that runs past its
-   * end into the next rows, which are written again when their turn comes ({@link
+   * reads the zeroed planes back from memory). L windows at a time: each input of their rows
+   * gets its window's dy where the window's argmax is that input, +0 elsewhere, the windows'
+   * dy and argmax spread to their inputs' lanes by one-vector rearranges (where each tap's
+   * values, interleaved back by two-vector rearranges, took the backward of (64, 32, 28, 28)
+   * 1.17-1.29x as long in probe loops). A row of fewer than L windows takes a block that runs
+   * past its end into the next rows, which are written again when their turn comes ({@link
    * #overhangs}); the call's last rows go one window at a time. The gradient is added to +0 as
    * the reference adds it to its zeroed dx (so -0 becomes +0): the result is the reference's,
    * bit for bit.
@@ -368,15 +374,18 @@ final class SimdPool implements PoolKernels {
     FloatVector zero = FloatVector.zero(F);
     FloatVector v = zero.add(FloatVector.fromArray(F, dy, o));
     IntVector at = IntVector.fromArray(I, argmax, a);
-    IntVector tap = EVEN_INDEX.add(c);
-    FloatVector v00 = zero.blend(v, at.compare(EQ, tap).cast(F));
-    FloatVector v01 = zero.blend(v, at.compare(EQ, tap.add(1)).cast(F));
-    FloatVector v10 = zero.blend(v, at.compare(EQ, tap.add(w)).cast(F));
-    FloatVector v11 = zero.blend(v, at.compare(EQ, tap.add(w + 1)).cast(F));
-    v00.rearrange(ZIP_LOW, v01).intoArray(dx, in + c);
-    v00.rearrange(ZIP_HIGH, v01).intoArray(dx, in + c + L);
-    v10.rearrange(ZIP_LOW, v11).intoArray(dx, in + c + w);
-    v10.rearrange(ZIP_HIGH, v11).intoArray(dx, in + c + w + L);
+    // input lane k of the first (second) L inputs of a row is in window k / 2 (L/2 + k / 2):
+    // its dy and argmax side by side with it, for a plain compare with the input's index
+    FloatVector vLow = v.rearrange(PAIRS_LOW);
+    FloatVector vHigh = v.rearrange(PAIRS_HIGH);
+    IntVector atLow = at.rearrange(INDEX_PAIRS_LOW);
+    IntVector atHigh = at.rearrange(INDEX_PAIRS_HIGH);
+    IntVector columns = COLUMNS.add(c);
+    zero.blend(vLow, atLow.compare(EQ, columns).cast(F)).intoArray(dx, in + c);
+    zero.blend(vHigh, atHigh.compare(EQ, columns.add(L)).cast(F)).intoArray(dx, in + c + L);
+    zero.blend(vLow, atLow.compare(EQ, columns.add(w)).cast(F)).intoArray(dx, in + c + w);
+    zero.blend(vHigh, atHigh.compare(EQ, columns.add(w + L)).cast(F))
+        .intoArray(dx, in + c + w + L);
   }
 
   @Override
