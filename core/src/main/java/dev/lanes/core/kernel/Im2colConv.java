@@ -123,11 +123,8 @@ public final class Im2colConv implements ConvKernels {
     t.partial = partials.get().floats(parts * partSize);
     t.first = imagesPerPart(g); // for run()
     try {
-      if (parts > 1 && Parallel.threads() > 1) {
-        Parallel.parallelForDynamic(parts, 1, t);
-      } else {
-        t.run(0, parts); // a single part's products split themselves
-      }
+      // one part runs on the calling thread, whose products then split themselves
+      Parallel.parallelForDynamic(parts, 1, t);
       addPartials(elementwise, dw, dwOff, dBias, dBiasOff, t.partial, parts, g);
     } finally {
       t.clear();

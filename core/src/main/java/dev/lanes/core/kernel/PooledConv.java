@@ -116,11 +116,7 @@ public final class PooledConv {
     p.perPart = Im2colConv.imagesPerPart(conv);
     p.partial = PARTIALS.get().floats(parts * partSize);
     try {
-      if (parts > 1 && Parallel.threads() > 1) {
-        Parallel.parallelForDynamic(parts, 1, p);
-      } else {
-        p.run(0, parts);
-      }
+      Parallel.parallelForDynamic(parts, 1, p);
       Im2colConv.addPartials(ELEMENTWISE, dw, dwOff, dBias, dBiasOff, p.partial, parts, conv);
     } finally {
       p.clear();

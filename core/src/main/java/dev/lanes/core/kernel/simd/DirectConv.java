@@ -153,11 +153,7 @@ final class DirectConv implements ConvKernels {
     t.partial = own.partials = grow(own.partials, parts * partSize);
     t.perPart = Im2colConv.imagesPerPart(g);
     try {
-      if (parts > 1 && Parallel.threads() > 1) {
-        Parallel.parallelForDynamic(parts, 1, t);
-      } else {
-        t.run(0, parts);
-      }
+      Parallel.parallelForDynamic(parts, 1, t);
       Im2colConv.addPartials(elementwise, dw, dwOff, dBias, dBiasOff, t.partial, parts, g);
     } finally {
       t.clear();

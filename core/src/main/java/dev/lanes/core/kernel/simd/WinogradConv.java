@@ -237,11 +237,7 @@ final class WinogradConv implements ConvKernels {
       p.runSums = own.runSums = grow(own.runSums, p.batch * p.outC);
     }
     try {
-      if (p.parts > 1 && Parallel.threads() > 1) {
-        Parallel.parallelForDynamic(p.parts, 1, p);
-      } else {
-        p.run(0, p.parts);
-      }
+      Parallel.parallelForDynamic(p.parts, 1, p);
       // W = Σ the parts' W, in part order, then dw += A'ᵀ W A', output channels split between
       // the pool's threads (on the calling thread alone, the sums and transforms held the other
       // thread idle: 0.6% of a two-thread CNN step's samples in a JFR profile)
@@ -1029,6 +1025,8 @@ final class WinogradConv implements ConvKernels {
     int flags = p.groupVectors + p.groupTiles;
     int xiStride = p.mStride;
     int plane = p.outH * p.outW;
+    float[] out = p.out;
+    int w = p.outW;
     for (int o = 0; o < p.outC; o++) {
       float b = p.bias == null ? 0f : p.bias[p.biasOff + o];
       int channel = p.outOff + o * plane;
@@ -1047,11 +1045,9 @@ final class WinogradConv implements ConvKernels {
             continue;
           }
           int inside = tileAt[flags + t0 + l];
-          float[] out = p.out;
           int dst = channel + tile;
           if (inside == LARGE_TILE * (1 + INSIDE_ROWS)) {
             // a whole 4x4 tile (9 of LeNet's 16 to a plane), written out straight
-            int w = p.outW;
             out[dst] = y[l];
             out[dst + 1] = y[L + l];
             out[dst + 2] = y[2 * L + l];
@@ -1075,7 +1071,7 @@ final class WinogradConv implements ConvKernels {
           int columns = inside % INSIDE_ROWS;
           int rows = inside / INSIDE_ROWS;
           for (int a = 0; a < rows; a++) {
-            int to = dst + a * p.outW;
+            int to = dst + a * w;
             int from = a * p.tile * L + l;
             out[to] = y[from];
             if (columns > 1) {
