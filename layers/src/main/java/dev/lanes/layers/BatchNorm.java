@@ -126,7 +126,7 @@ public final class BatchNorm extends AbstractLayer {
     stepX = x;
     stepY = y;
     stepN = n;
-    Parallel.parallelFor(channels, minChannelsPerTask(n), normalizeChannels);
+    Parallel.parallelForDynamic(channels, channelsPerTask(n), normalizeChannels);
     stepX = null;
     stepY = null;
     trainedBatch = n;
@@ -183,12 +183,13 @@ public final class BatchNorm extends AbstractLayer {
   }
 
   /**
-   * Enough channels per task that a task has some 16K values: threads pay off on image batches,
-   * not on a few features.
+   * Channels per task: several tasks per thread (see {@link Parallel#balancedChunk}), each
+   * with some 16K values or more, since threads pay off on image batches, not on a few features.
    */
-  private int minChannelsPerTask(int n) {
+  private int channelsPerTask(int n) {
     long perChannel = (long) n * spatial;
-    return (int) Math.max(1, Math.min(channels, (1 << 14) / Math.max(1, perChannel)));
+    int least = (int) Math.max(1, Math.min(channels, (1 << 14) / Math.max(1, perChannel)));
+    return Parallel.balancedChunk(channels, least);
   }
 
   @Override
@@ -232,7 +233,7 @@ public final class BatchNorm extends AbstractLayer {
     stepDy = dOut;
     stepDx = dx;
     stepN = n;
-    Parallel.parallelFor(channels, minChannelsPerTask(n), backwardChannels);
+    Parallel.parallelForDynamic(channels, channelsPerTask(n), backwardChannels);
     stepDy = null;
     stepDx = null;
     return dx;

@@ -64,7 +64,8 @@ final class ActivationSplit implements RangeBody {
     t.alpha = alpha;
     t.n = n;
     try {
-      Parallel.parallelFor((n + BLOCK - 1) / BLOCK, 2, t);
+      int blocks = (n + BLOCK - 1) / BLOCK;
+      Parallel.parallelForDynamic(blocks, Parallel.balancedChunk(blocks, 2), t);
     } finally {
       t.a = t.b = t.c = null; // keep no caller's array alive
     }

@@ -77,7 +77,8 @@ final class PoolSplit implements RangeBody {
     t.argOff = argOff;
     t.countPadding = countPadding;
     try {
-      Parallel.parallelFor(t.blocks.count(), 1, t);
+      int count = t.blocks.count();
+      Parallel.parallelForDynamic(count, Parallel.balancedChunk(count, 1), t);
     } finally {
       t.input = t.output = null; // keep no caller's array alive
       t.argmax = null;

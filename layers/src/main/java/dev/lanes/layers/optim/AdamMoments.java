@@ -66,7 +66,8 @@ final class AdamMoments {
     this.stepSize = stepSize;
     this.invSqrtCorrection2 = invSqrtCorrection2;
     try {
-      Parallel.parallelFor(m.length, PARALLEL_SIZE / 4, ranges);
+      Parallel.parallelForDynamic(m.length, Parallel.balancedChunk(m.length, PARALLEL_SIZE / 4),
+          ranges);
     } finally {
       this.param = null;
     }

@@ -171,7 +171,8 @@ final class WinogradConv implements ConvKernels {
       p.weightsIn = w;
       p.weightsOff = wOff;
       p.turned = turned;
-      Parallel.parallelFor(p.outRows / MR, 1, p.weightPanels);
+      int panels = p.outRows / MR;
+      Parallel.parallelForDynamic(panels, Parallel.balancedChunk(panels, 1), p.weightPanels);
     } else {
       transformWeights(p, w, wOff, turned);
     }
@@ -244,7 +245,8 @@ final class WinogradConv implements ConvKernels {
       if (p.parts > 0) {
         p.dw = dw;
         p.dwOff = dwOff;
-        Parallel.parallelFor(p.outC, 1, p.weightGradientRows);
+        Parallel.parallelForDynamic(p.outC, Parallel.balancedChunk(p.outC, 1),
+            p.weightGradientRows);
       }
     } finally {
       p.clear();
