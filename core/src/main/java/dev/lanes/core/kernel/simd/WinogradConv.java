@@ -327,6 +327,29 @@ final class WinogradConv implements ConvKernels {
   }
 
   /**
+   * Cuts vectors [0, vectors) into what the threads take: whole groups of groupVectors, except
+   * that with several threads the last {@code threads} groups go in halves (an even number of
+   * vectors each, so whole NR panels), so that the thread that finishes first then waits for
+   * at most about half a group. Chunk i is [chunkAt[i], chunkAt[i + 1]); returns the number of
+   * chunks. Which tiles share a chunk does not change their bits.
+   */
+  static int chunks(int vectors, int groupVectors, int threads, int[] chunkAt) {
+    int groups = (vectors + groupVectors - 1) / groupVectors;
+    int half = groupVectors / 2 / 2 * 2;
+    int halved = threads > 1 && half > 0 && groups >= 2 * threads ? threads : 0;
+    int c = 0;
+    for (int g = 0; g < groups; g++) {
+      int first = g * groupVectors;
+      chunkAt[c++] = first;
+      if (g >= groups - halved && first + half < vectors) {
+        chunkAt[c++] = first + half;
+      }
+    }
+    chunkAt[c] = vectors;
+    return c;
+  }
+
+  /**
    * Tiles per part of the weight gradient: the tiles over at most MAX_PARTS parts, fewer when
    * their W would pass PARTIAL_FLOATS; the last part is the shorter, and none is empty.
    */
@@ -652,9 +675,11 @@ final class WinogradConv implements ConvKernels {
   private void run(Pass p) {
     try {
       if (Parallel.threads() > 1 && p.groups >= Parallel.threads()) {
-        Parallel.parallelForDynamic(p.groups, 1, p);
+        p.cutChunks(Parallel.threads());
+        Parallel.parallelForDynamic(p.chunks, 1, p);
       } else {
-        p.run(0, p.groups);
+        p.cutChunks(1);
+        p.run(0, p.chunks);
       }
     } finally {
       p.clear();
@@ -775,13 +800,14 @@ final class WinogradConv implements ConvKernels {
   }
 
   /**
-   * One group of tiles: transform its input, 16 products, transform back into the output. The
-   * group is vectors [first, first + count) of the pass, in the order {@link Pass} describes.
+   * One chunk of tiles, a group or part of one: transform its input, the products, transform
+   * back into the output. The chunk is vectors [first, first + count) of the pass, in the
+   * order {@link Pass} describes.
    */
-  private void group(Pass p, int group) {
+  private void group(Pass p, int chunk) {
     Buffers own = buffers.get();
-    int first = group * p.groupVectors;
-    int count = Math.min(p.groupVectors, p.vectors - first);
+    int first = p.chunkAt[chunk];
+    int count = p.chunkAt[chunk + 1] - first;
     int firstBlock = first / p.stripPositions;
     int blocks = (first + count - 1) / p.stripPositions - firstBlock + 1;
     own.planes = grow(own.planes, blocks * p.stripPlane * L);
@@ -793,7 +819,7 @@ final class WinogradConv implements ConvKernels {
     }
     locateTiles(p, first, count, firstBlock, own.tileAt);
     transformInput(p, first, count, firstBlock, blocks, own);
-    multiply(p, own);
+    multiply(p, count, own);
     transformOutput(p, count, own);
   }
 
@@ -845,7 +871,7 @@ final class WinogradConv implements ConvKernels {
     float[] planes = own.planes;
     float[] v = own.packedV;
     int[] tileAt = own.tileAt;
-    int panels = p.groupTiles / NR;
+    int panels = (count * L + NR - 1) / NR;
     int xiStride = p.vStride;
     int pw = p.paddedW;
     // the rows of the strips the group reads: from its first vector's row of tiles in the
@@ -997,8 +1023,8 @@ final class WinogradConv implements ConvKernels {
   }
 
   /** {@code M[ξ] = U[ξ] · V[ξ]}: every MR x NR tile of the 16 products, by sgemm's kernel. */
-  private static void multiply(Pass p, Buffers own) {
-    int panels = p.groupTiles / NR;
+  private static void multiply(Pass p, int count, Buffers own) {
+    int panels = (count * L + NR - 1) / NR;
     int rowPanels = p.outRows / MR;
     float[] m = own.products;
     for (int xi = 0; xi < p.xi; xi++) {
@@ -1330,6 +1356,12 @@ final class WinogradConv implements ConvKernels {
     int paddedW;
     int tiles;
     int groups;
+    /**
+     * What the threads take: chunk i is vectors [chunkAt[i], chunkAt[i + 1]), see {@link
+     * #cutChunks}.
+     */
+    int chunks;
+    int[] chunkAt = new int[0];
     /** Vectors and tiles per group, see {@link #groupVectors(int, int, int, int)}. */
     int groupVectors;
     int groupTiles;
@@ -1420,6 +1452,12 @@ final class WinogradConv implements ConvKernels {
       bias = null;
       gradient = false;
       return this;
+    }
+
+    /** Cuts the pass's vectors into chunks for this many threads, see {@link #chunks}. */
+    void cutChunks(int threads) {
+      chunkAt = grow(chunkAt, groups + threads + 1);
+      chunks = chunks(vectors, groupVectors, threads, chunkAt);
     }
 
     void clear() {

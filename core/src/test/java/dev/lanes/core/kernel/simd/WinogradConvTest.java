@@ -12,6 +12,7 @@ import dev.lanes.core.parallel.Parallel;
 import dev.lanes.core.prop.Case;
 import dev.lanes.core.prop.FloatAsserts;
 import dev.lanes.core.prop.Property;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -159,6 +160,8 @@ class WinogradConvTest {
     Conv2dGeometry g = new Conv2dGeometry(5, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1);
     assertEquals(31, WinogradConv.partTiles(245, 16 * 64 * 32));
     sameBitsForOneAndTwoThreads(g);
+    // on 40 images, F(4x4, 3x3) in 5 groups of L images: with 2 threads the last 2 in halves
+    sameBitsForOneAndTwoThreads(g.withBatch(40));
     // 10 tiles over at most 8 parts: 5 parts of 2, none empty (an empty part's stale partial
     // sum was once added in)
     assertEquals(2, WinogradConv.partTiles(10, 16 * 8 * 8));
@@ -251,6 +254,43 @@ class WinogradConvTest {
           "tilesW " + tilesW);
       assertTrue((long) 16 * (16 + 18) * vectors * FloatSpecies.L
           <= Math.max(WinogradConv.ROW_GROUP_FLOATS, 16 * 34 * WinogradConv.GROUP_TILES));
+    }
+  }
+
+  /**
+   * The chunks the threads take cover the pass's vectors in order, none empty or longer than
+   * a group; with 2 or 3 threads and enough groups, the last groups go in halves of whole NR
+   * panels (the last chunk may be shorter).
+   */
+  @Test
+  void chunksAreGroupsWithTheLastOnesHalved() {
+    int[] at = new int[64];
+    // LeNet's second layer, F(4x4, 3x3), 64 images: 8 groups of 16 vectors
+    assertEquals(8, WinogradConv.chunks(128, 16, 1, at));
+    assertEquals(10, WinogradConv.chunks(128, 16, 2, at));
+    assertArrayEquals(new int[] {0, 16, 32, 48, 64, 80, 96, 104, 112, 120, 128},
+        Arrays.copyOf(at, 11));
+    assertEquals(3, WinogradConv.chunks(48, 16, 2, at), "too few groups to halve");
+    for (int groupVectors : new int[] {2, 4, 6, 14, 16, 28}) {
+      for (int vectors = 1; vectors <= 120; vectors++) {
+        for (int threads = 1; threads <= 3; threads++) {
+          int chunks = WinogradConv.chunks(vectors, groupVectors, threads, at);
+          int groups = (vectors + groupVectors - 1) / groupVectors;
+          String where = vectors + " vectors, groups of " + groupVectors + ", " + threads
+              + " threads";
+          assertEquals(0, at[0], where);
+          assertEquals(vectors, at[chunks], where);
+          assertTrue(chunks >= groups && chunks <= groups + threads, where);
+          for (int c = 0; c < chunks; c++) {
+            int size = at[c + 1] - at[c];
+            assertTrue(size > 0 && size <= groupVectors, where + ", chunk " + c);
+            assertTrue(at[c + 1] == vectors || size % 2 == 0, where + ", chunk " + c);
+          }
+          if (threads == 1 || groups < 2 * threads) {
+            assertEquals(groups, chunks, where);
+          }
+        }
+      }
     }
   }
 
