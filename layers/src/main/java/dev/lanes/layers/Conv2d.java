@@ -142,10 +142,13 @@ public final class Conv2d extends AbstractLayer {
   /** Forward was y = w ⊛ x + b, so dw += dy ⋆ x, db += Σ dy, dx = wᵀ ⊛ dy. */
   @Override
   public Tensor backward(Tensor dOut) {
-    int n = addParameterGradients(dOut);
+    int n = checkBackward(dOut);
     Tensor dx = dInput.get(n, inputShape());
     Tensor w = weight.value();
-    Conv.backwardData(dx.data(), dx.offset(), dOut.data(), dOut.offset(), w.data(), w.offset(),
+    Tensor dw = weight.grad();
+    Conv.backward(dx.data(), dx.offset(), dw.data(), dw.offset(),
+        bias == null ? null : bias.grad().data(), bias == null ? 0 : bias.grad().offset(),
+        dOut.data(), dOut.offset(), input.data(), input.offset(), w.data(), w.offset(),
         geometry);
     return dx;
   }
@@ -156,13 +159,19 @@ public final class Conv2d extends AbstractLayer {
     addParameterGradients(dOut);
   }
 
-  /** dw += dy ⋆ x, db += Σ dy; returns the batch size. */
-  private int addParameterGradients(Tensor dOut) {
+  /** Checks that forward ran in training and that dOut fits it; returns the batch size. */
+  private int checkBackward(Tensor dOut) {
     if (input == null) {
       throw noForward();
     }
     int n = input.dim(0);
     checkGradient(dOut, n);
+    return n;
+  }
+
+  /** dw += dy ⋆ x, db += Σ dy; returns the batch size. */
+  private int addParameterGradients(Tensor dOut) {
+    int n = checkBackward(dOut);
     Tensor dw = weight.grad();
     Conv.backwardWeights(dw.data(), dw.offset(), bias == null ? null : bias.grad().data(),
         bias == null ? 0 : bias.grad().offset(), dOut.data(), dOut.offset(), input.data(),

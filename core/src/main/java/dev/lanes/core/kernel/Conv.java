@@ -47,6 +47,25 @@ public final class Conv {
     K.backwardWeights(dw, dwOff, dBias, dBiasOff, dy, dyOff, x, xOff, g);
   }
 
+  /**
+   * Both backward passes in one call, the same results as {@link #backwardWeights} then {@link
+   * #backwardData} (which the kernels may overlap): dx (N, C, H, W) overwritten, dw (out, C,
+   * kh, kw) and, unless null, dBias (out) added to.
+   */
+  public static void backward(float[] dx, int dxOff, float[] dw, int dwOff, float[] dBias,
+      int dBiasOff, float[] dy, int dyOff, float[] x, int xOff, float[] w, int wOff,
+      Conv2dGeometry g) {
+    input("conv2dBackward", "dx", dx, dxOff, g);
+    weight("conv2dBackward", "dw", dw, dwOff, g);
+    if (dBias != null) {
+      perChannel("conv2dBackward", "dBias", dBias, dBiasOff, g);
+    }
+    output("conv2dBackward", "dy", dy, dyOff, g);
+    input("conv2dBackward", "x", x, xOff, g);
+    weight("conv2dBackward", "w", w, wOff, g);
+    K.backward(dx, dxOff, dw, dwOff, dBias, dBiasOff, dy, dyOff, x, xOff, w, wOff, g);
+  }
+
   // Each check formats the shape for its message only when it fails, so that a valid call
   // allocates nothing (these run on every training step).
 

@@ -24,6 +24,18 @@ public interface ConvKernels {
       float[] x, int xOff, Conv2dGeometry g);
 
   /**
+   * Both backward passes: {@link #backwardWeights} then {@link #backwardData}, the same results
+   * as the two calls. Kernels may overlap them: they are independent (a convolution's weight
+   * gradient is needed only by the optimizer).
+   */
+  default void backward(float[] dx, int dxOff, float[] dw, int dwOff, float[] dBias,
+      int dBiasOff, float[] dy, int dyOff, float[] x, int xOff, float[] w, int wOff,
+      Conv2dGeometry g) {
+    backwardWeights(dw, dwOff, dBias, dBiasOff, dy, dyOff, x, xOff, g);
+    backwardData(dx, dxOff, dy, dyOff, w, wOff, g);
+  }
+
+  /**
    * Whether these kernels run g's forward and weight gradient an image at a time anyway, each
    * image by the same operations whatever the batch, so that calling them on one image at a
    * time costs nothing and changes no result ({@link PooledConv} does, to pool each image's

@@ -195,6 +195,14 @@ class ConvPropertyTest {
         float[] dx = new float[g.inputSize()];
         SIMD.conv().backwardData(dx, 0, dy, 0, w, 0, g);
         dxBy[threads] = dx;
+        // both passes in one call: the same bits as the two calls
+        float[] dxBoth = new float[g.inputSize()];
+        float[] dwBoth = new float[g.weightSize()];
+        float[] dbBoth = new float[g.outChannels()];
+        SIMD.conv().backward(dxBoth, 0, dwBoth, 0, dbBoth, 0, dy, 0, x, 0, w, 0, g);
+        assertArrayEquals(dx, dxBoth, "backward's dx with " + threads + " threads");
+        assertArrayEquals(first, dwBoth, "backward's dw with " + threads + " threads");
+        assertArrayEquals(dbFirst, dbBoth, "backward's db with " + threads + " threads");
       }
       // the tiles and the order of every sum depend on the geometry only
       assertArrayEquals(dwBy[1], dwBy[2], "dw, 1 vs 2 threads");

@@ -77,5 +77,10 @@ class ConvTest {
         + " array has 100", assertThrows(IllegalArgumentException.class,
             () -> Conv.backwardData(new float[g.inputSize()], 0, new float[100], 0,
                 new float[g.weightSize()], 0, g)).getMessage());
+    assertEquals("conv2dBackward: dBias (16) needs 16 elements from offset 4, but its array has"
+        + " 16", assertThrows(IllegalArgumentException.class,
+            () -> Conv.backward(new float[g.inputSize()], 0, new float[g.weightSize()], 0,
+                new float[16], 4, new float[g.outputSize()], 0, new float[g.inputSize()], 0,
+                new float[g.weightSize()], 0, g)).getMessage());
   }
 }

@@ -456,6 +456,15 @@ class WinogradConvTest {
         dw[threads] = new float[g.weightSize()];
         db[threads] = new float[g.outChannels()];
         SIMD.backwardWeights(dw[threads], 0, db[threads], 0, dy, 0, x, 0, g);
+        // both passes in one job (the weight gradient's parts beside the input gradient's
+        // groups): the same bits as the two passes
+        float[] dxBoth = new float[g.inputSize()];
+        float[] dwBoth = new float[g.weightSize()];
+        float[] dbBoth = new float[g.outChannels()];
+        SIMD.backward(dxBoth, 0, dwBoth, 0, dbBoth, 0, dy, 0, x, 0, w, 0, g);
+        assertArrayEquals(dx[threads], dxBoth, "backward's dx, " + threads + " threads");
+        assertArrayEquals(dw[threads], dwBoth, "backward's dw, " + threads + " threads");
+        assertArrayEquals(db[threads], dbBoth, "backward's db, " + threads + " threads");
       }
     } finally {
       Parallel.setThreads(before);
