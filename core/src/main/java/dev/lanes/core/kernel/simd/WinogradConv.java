@@ -266,7 +266,8 @@ final class WinogradConv implements ConvKernels {
     Pass data = inputGradientPass(passes.get(), g);
     try {
       if (weights.parts < 2 || data.groups < threads) {
-        // a lone part shares its products between the threads itself; too few groups
+        // a lone part shares its products between the threads itself, and too few groups
+        // leave nothing to balance: the two passes one after the other
         Parallel.parallelForDynamic(weights.parts, 1, weights);
         finishWeightGradient(weights, dw, dwOff, dBias, dBiasOff);
         convolve(data, dy, dyOff, dx, dxOff, w, wOff, true);
@@ -343,7 +344,6 @@ final class WinogradConv implements ConvKernels {
       }
     }
   }
-
 
   /**
    * Strips per image: of 1 to L, the one that computes the fewest tiles (blocks of L strips
