@@ -465,6 +465,10 @@ class WinogradConvTest {
         assertArrayEquals(dx[threads], dxBoth, "backward's dx, " + threads + " threads");
         assertArrayEquals(dw[threads], dwBoth, "backward's dw, " + threads + " threads");
         assertArrayEquals(db[threads], dbBoth, "backward's db, " + threads + " threads");
+        float[] dwNoBias = new float[g.weightSize()];
+        SIMD.backward(dxBoth, 0, dwNoBias, 0, null, 0, dy, 0, x, 0, w, 0, g);
+        assertArrayEquals(dw[threads], dwNoBias, "backward without a bias, " + threads
+            + " threads");
       }
     } finally {
       Parallel.setThreads(before);
