@@ -190,9 +190,10 @@ class GemmTest {
   }
 
   /**
-   * Each element's sum runs in the same order whichever thread computes it, so 1 and 2
+   * Each element's sum runs in the same order whichever thread computes it, so 1, 2 and 3
    * threads give the same bits, for each way of splitting a product: on sizes over the
-   * parallel threshold, with k over several packed blocks and edge tiles on both sides.
+   * parallel threshold, with k over several packed blocks and edge tiles on both sides, beta
+   * 0 and not.
    */
   @Test
   void oneAndTwoThreadsGiveTheSameBits() {
@@ -204,6 +205,13 @@ class GemmTest {
     oneAndTwoThreadsGiveTheSameBits(301, 20, 1100);
     // over 2²¹ floats of C: blocks of rows, each row panel across all of B's panels
     oneAndTwoThreadsGiveTheSameBits(2053, 1031, 40);
+    // too few column panels for two chunks per thread, several blocks of k: the blocks of k
+    // (and halves of the columns) go to the threads, their partial products added in order
+    // (with 8 lanes: a dense layer's forward, 64 x 128 by 3136 in 7 blocks; 7 column panels,
+    // the last partial, by 3 blocks, the last short; 20 rows, edge panels both ways, 4 blocks)
+    oneAndTwoThreadsGiveTheSameBits(64, 128, 3136);
+    oneAndTwoThreadsGiveTheSameBits(50, 100, 1300);
+    oneAndTwoThreadsGiveTheSameBits(20, 70, 2000);
   }
 
   private static void oneAndTwoThreadsGiveTheSameBits(int m, int n, int k) {
@@ -221,16 +229,21 @@ class GemmTest {
       GemmKernel simd = KernelProvider.simd().gemm();
       for (boolean transA : new boolean[] {false, true}) {
         for (boolean transB : new boolean[] {false, true}) {
-          float[][] results = new float[2][];
-          for (int threads = 1; threads <= 2; threads++) {
-            Parallel.setThreads(threads);
-            float[] c = c0.clone();
-            simd.sgemm(transA, transB, m, n, k, -0.5f, a, 0, transA ? m : k, b, 0,
-                transB ? k : n, 0.3f, c, 0, n);
-            results[threads - 1] = c;
+          for (float beta : new float[] {0.3f, 0f}) {
+            float[][] results = new float[3][];
+            for (int threads = 1; threads <= 3; threads++) {
+              Parallel.setThreads(threads);
+              float[] c = c0.clone();
+              simd.sgemm(transA, transB, m, n, k, -0.7f, a, 0, transA ? m : k, b, 0,
+                  transB ? k : n, beta, c, 0, n);
+              results[threads - 1] = c;
+            }
+            for (int threads = 2; threads <= 3; threads++) {
+              assertTrue(Arrays.equals(results[0], results[threads - 1]), "1 and " + threads
+                  + " threads differ: m = " + m + ", n = " + n + ", k = " + k + ", transA = "
+                  + transA + ", transB = " + transB + ", beta = " + beta);
+            }
           }
-          assertTrue(Arrays.equals(results[0], results[1]), "1 and 2 threads differ: n = " + n
-              + ", transA = " + transA + ", transB = " + transB);
         }
       }
     } finally {
