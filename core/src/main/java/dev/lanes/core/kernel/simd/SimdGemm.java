@@ -247,7 +247,8 @@ final class SimdGemm implements GemmKernel {
           && rowBlocks >= MIN_ROW_BLOCKS_PER_THREAD * Parallel.threads();
       if (big && !rowBlockSplit && allColPanels >= 2 * Parallel.threads()) {
         int blocksOfK = (k + KC - 1) / KC;
-        int chunks = (allColPanels + columnChunk(allColPanels) - 1) / columnChunk(allColPanels);
+        int chunk = columnChunk(allColPanels);
+        int chunks = (allColPanels + chunk - 1) / chunk;
         if (chunks < 2 * Parallel.threads() && blocksOfK >= 2
             && (long) blocksOfK * m * n <= MAX_PARTIAL_FLOATS) {
           depthSplit(allColPanels, blocksOfK);

@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorShuffle;
  * went from 12% to 4% slower than NN, README's sgemm section). The rounds were first written
  * as 24 two-vector rearranges (an unpack each, interleaving runs of two vectors), which AVX2
  * has no single instruction for: 1.2-1.6x as long per 8x8 block in a probe loop alternating
- * the two, and the interleaves of the convolutions' weight gradient had taken 6% of a CNN
- * training step's samples in a JFR profile.
+ * the two, and the transposes in the CNN's second convolution's backward passes had taken 6%
+ * of a one-thread training step's samples in a JFR profile.
  *
  * <p>Pure data movement: the result is the scalar transpose's, bit for bit.
  */
