@@ -170,10 +170,12 @@ final class SimdGemm implements GemmKernel {
   private static final class Context {
     /** MC×KC of op(A), as MR-tall panels, each KC steps of MR values. */
     float[] packedA = new float[0];
-    /** op(A)[:, pc:+kc] whole, as MR-tall panels: the column split's, shared by the threads. */
+    /**
+     * op(A)[:, pc:+kc] whole, as MR-tall panels: the column split's, shared by the threads; in
+     * a part of the depth split, the block of A of the thread running it (a call uses one
+     * split or the other).
+     */
     float[] sharedA = new float[0];
-    /** op(A)[:, pc:+kc] whole, as MR-tall panels: one thread's, for a part of the depth split. */
-    float[] depthA = new float[0];
     /** The depth split's partial products, one m×n block per block of k (the caller's). */
     float[] partials = new float[0];
     /** KC×NC of op(B), as NR-wide panels, each KC steps of NR values; grown on demand. */
@@ -358,13 +360,13 @@ final class SimdGemm implements GemmKernel {
     void multiplyDepthParts(int start, int end) {
       Context own = CONTEXT.get();
       int rowPanels = (m + MR - 1) / MR;
-      if (own.depthA.length < rowPanels * MR * KC) {
-        own.depthA = new float[rowPanels * MR * KC];
+      if (own.sharedA.length < rowPanels * MR * KC) {
+        own.sharedA = new float[rowPanels * MR * KC];
       }
       if (own.packedB.length < partPanels * NR * KC) {
         own.packedB = new float[partPanels * NR * KC];
       }
-      float[] pa = own.depthA;
+      float[] pa = own.sharedA;
       float[] pb = own.packedB;
       float[] tile = own.tile;
       for (int part = start; part < end; part++) {
