@@ -5,10 +5,10 @@ import dev.lanes.layers.Conv2d;
 import dev.lanes.layers.Layer;
 import dev.lanes.layers.MaxPool2d;
 import dev.lanes.layers.PooledConv2d;
+import dev.lanes.layers.PooledRelu;
 import dev.lanes.layers.Relu;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * A model's layers as a training step runs them: forward in training mode, then backward from
@@ -20,16 +20,17 @@ import java.util.SplittableRandom;
  *       is the relu of its largest value, and the gradient reaches the same input either way
  *       (the window's maximum if it is positive; where it is not, nothing: relu first sends it
  *       to the window's first zero, whose relu derivative is 0). Relu took 5.3% of a CNN
- *       training step in a JFR profile, before this.
+ *       training step in a JFR profile, before this. The relu then runs inside the pooling's
+ *       step, on each block of pooled values while it is in the cache ({@link PooledRelu}), not
+ *       as a pass of its own.
  *   <li>A convolution followed by that pooling (directly, or through the relu moved past it)
  *       runs image by image where the kernels allow ({@link PooledConv2d}), so that its output
- *       is never stored.
+ *       is never stored; the relu, if any, on each image's pooled values.
  * </ul>
  * {@code TrainingPathTest} trains both ways bit for bit.
  *
  * <p>The layers themselves keep their places, names and shapes (summary, file format and the
- * inference path do not change); the pooled relu is a relu of its own, built on the pooling's
- * output shape.
+ * inference path do not change).
  */
 final class TrainingPath {
   /** One step of the path: a layer, or layers fused. */
@@ -55,16 +56,16 @@ final class TrainingPath {
       Layer layer = layers.get(i);
       Layer next = i + 1 < layers.size() ? layers.get(i + 1) : null;
       Layer after = i + 2 < layers.size() ? layers.get(i + 2) : null;
-      if (fuse && layer instanceof Conv2d conv && next instanceof Relu relu
+      if (fuse && layer instanceof Conv2d conv && next instanceof Relu
           && after instanceof MaxPool2d pool && PooledConv2d.fuses(conv, pool)) {
-        steps.add(new ReluAfter(new PooledConvStep(new PooledConv2d(conv, pool)), relu, pool));
+        steps.add(new PooledConvStep(new PooledConv2d(conv, pool, true)));
         i += 2;
       } else if (fuse && layer instanceof Conv2d conv && next instanceof MaxPool2d pool
           && PooledConv2d.fuses(conv, pool)) {
         steps.add(new PooledConvStep(new PooledConv2d(conv, pool)));
         i++;
-      } else if (fuse && layer instanceof Relu relu && next instanceof MaxPool2d pool) {
-        steps.add(new ReluAfter(new LayerStep(pool), relu, pool));
+      } else if (fuse && layer instanceof Relu && next instanceof MaxPool2d pool) {
+        steps.add(new PooledReluStep(new PooledRelu(pool)));
         i++;
       } else {
         steps.add(new LayerStep(layer));
@@ -127,30 +128,21 @@ final class TrainingPath {
     }
   }
 
-  /** A step ending in max pooling, then relu on its (N, C, outH, outW) output. */
-  private static final class ReluAfter implements Step {
-    private final Step pooling;
-    private final Relu pooledRelu;
-
-    ReluAfter(Step pooling, Relu relu, MaxPool2d pool) {
-      this.pooling = pooling;
-      this.pooledRelu = new Relu(relu.name());
-      pooledRelu.build(pool.outputShape(), new SplittableRandom(0)); // no parameters to draw
-    }
-
+  /** Max pooling then relu: the first step of a path never needs this one's input gradient. */
+  private record PooledReluStep(PooledRelu layers) implements Step {
     @Override
     public Tensor forward(Tensor x) {
-      return pooledRelu.forward(pooling.forward(x), true);
+      return layers.forward(x);
     }
 
     @Override
     public Tensor backward(Tensor dOut) {
-      return pooling.backward(pooledRelu.backward(dOut));
+      return layers.backward(dOut);
     }
 
     @Override
     public void backwardParameters(Tensor dOut) {
-      pooling.backwardParameters(pooledRelu.backward(dOut));
+      // no parameters
     }
   }
 }

@@ -12,16 +12,23 @@ import dev.lanes.core.kernel.PooledConv;
  * from. The two layers keep their parameters, names, shapes and inference path; this runs
  * their training forward and backward in their place, with the same results (see {@link
  * PooledConv}). Where {@link #fuses} says no, run the layers one after the other.
+ *
+ * <p>Made {@linkplain #PooledConv2d(Conv2d, MaxPool2d, boolean) with a relu}, it also applies
+ * relu to the pooled values, image by image in the same pass, and returns that: a CNN's conv,
+ * relu and pool, the relu moved past the pooling (exact, see the dsl's TrainingPath).
  */
 public final class PooledConv2d {
   private final Conv2d conv;
   private final MaxPool2d pool;
+  private final boolean relu;
   private Conv2dGeometry convGeometry;
   private Pool2dGeometry poolGeometry;
   private Tensor input;                  // cached by forward for backward, (N, C, H, W)
   private int[] argmax = new int[0];     // (N, filters, poolH, poolW), index in the plane
   private final Workspace out = new Workspace();
+  private final Workspace reluOut = new Workspace();
   private final Workspace dInput = new Workspace();
+  private Tensor pooled;                 // the pooled values of the last forward
 
   /**
    * {@code conv} then {@code pool}, both built, the pooling on the convolution's output.
@@ -29,12 +36,22 @@ public final class PooledConv2d {
    * @throws IllegalArgumentException if pool does not take conv's output shape
    */
   public PooledConv2d(Conv2d conv, MaxPool2d pool) {
+    this(conv, pool, false);
+  }
+
+  /**
+   * {@code conv} then {@code pool}, then relu on the pooled values if {@code relu}.
+   *
+   * @throws IllegalArgumentException if pool does not take conv's output shape
+   */
+  public PooledConv2d(Conv2d conv, MaxPool2d pool, boolean relu) {
     if (!pool.inputShape().equals(conv.outputShape())) {
       throw new IllegalArgumentException(pool.describe() + " takes " + pool.inputShape()
           + ", not the output " + conv.outputShape() + " of " + conv.describe());
     }
     this.conv = conv;
     this.pool = pool;
+    this.relu = relu;
     convGeometry = conv.geometry(1);
     poolGeometry = pool.geometry(1);
   }
@@ -45,7 +62,10 @@ public final class PooledConv2d {
         && PooledConv.applies(conv.geometry(1), pool.geometry(1));
   }
 
-  /** The training forward of both layers: the pooled output (N, filters, poolH, poolW). */
+  /**
+   * The training forward of both layers: the pooled output (N, filters, poolH, poolW), or its
+   * relu.
+   */
   public Tensor forward(Tensor x) {
     int n = conv.checkInput(x);
     if (convGeometry.batch() != n) {
@@ -58,11 +78,19 @@ public final class PooledConv2d {
     }
     Tensor w = conv.weight().value();
     Param bias = conv.bias();
-    PooledConv.forward(y.data(), y.offset(), argmax, 0, x.data(), x.offset(), w.data(),
-        w.offset(), bias == null ? null : bias.value().data(),
-        bias == null ? 0 : bias.value().offset(), convGeometry, poolGeometry);
+    float[] b = bias == null ? null : bias.value().data();
+    int bOff = bias == null ? 0 : bias.value().offset();
     input = x;
-    return y;
+    pooled = y;
+    if (!relu) {
+      PooledConv.forward(y.data(), y.offset(), argmax, 0, x.data(), x.offset(), w.data(),
+          w.offset(), b, bOff, convGeometry, poolGeometry);
+      return y;
+    }
+    Tensor r = reluOut.get(n, pool.outputShape());
+    PooledConv.forwardThenRelu(y.data(), y.offset(), r.data(), r.offset(), argmax, 0, x.data(),
+        x.offset(), w.data(), w.offset(), b, bOff, convGeometry, poolGeometry);
+    return r;
   }
 
   /** Adds the convolution's parameter gradients and returns the input gradient (N, C, H, W). */
@@ -87,13 +115,23 @@ public final class PooledConv2d {
     return n;
   }
 
+  /** dOut: the gradient of forward's result, the pooled values or their relu. */
   private void backward(Tensor dOut, Tensor dx) {
     Tensor w = conv.weight().value();
     Tensor dw = conv.weight().grad();
     Param bias = conv.bias();
-    PooledConv.backward(dx == null ? null : dx.data(), dx == null ? 0 : dx.offset(), dw.data(),
-        dw.offset(), bias == null ? null : bias.grad().data(),
-        bias == null ? 0 : bias.grad().offset(), dOut.data(), dOut.offset(), argmax, 0,
-        input.data(), input.offset(), w.data(), w.offset(), convGeometry, poolGeometry);
+    float[] dxData = dx == null ? null : dx.data();
+    int dxOff = dx == null ? 0 : dx.offset();
+    float[] db = bias == null ? null : bias.grad().data();
+    int dbOff = bias == null ? 0 : bias.grad().offset();
+    if (relu) {
+      PooledConv.backwardThroughRelu(dxData, dxOff, dw.data(), dw.offset(), db, dbOff,
+          dOut.data(), dOut.offset(), pooled.data(), pooled.offset(), argmax, 0, input.data(),
+          input.offset(), w.data(), w.offset(), convGeometry, poolGeometry);
+    } else {
+      PooledConv.backward(dxData, dxOff, dw.data(), dw.offset(), db, dbOff, dOut.data(),
+          dOut.offset(), argmax, 0, input.data(), input.offset(), w.data(), w.offset(),
+          convGeometry, poolGeometry);
+    }
   }
 }

@@ -72,6 +72,33 @@ class PooledConv2dTest {
     assertArrayEquals(dx, dxFused.toArray(), 1e-5f, "dx");
   }
 
+  /** With a relu after the pooling: the three layers conv, pool, relu, bit for bit. */
+  @Test
+  void withAReluSameResultsAsTheLayersOneAfterTheOther() {
+    Conv2d conv = conv(1, 6);
+    MaxPool2d pool = pool(conv.outputShape());
+    Relu relu = new Relu("relu_1");
+    relu.build(pool.outputShape(), new SplittableRandom(1));
+    boolean imageByImage = PooledConv2d.fuses(conv, pool);
+    Tensor x = random(Shape.of(9, 1, 10, 10), 4);
+    Tensor dOut = random(Shape.of(9, 6, 5, 5), 5);
+
+    float[] y = relu.forward(pool.forward(conv.forward(x, true), true), true).toArray();
+    float[] dx = conv.backward(pool.backward(relu.backward(dOut))).toArray();
+    float[] dw = conv.weight().grad().toArray();
+    float[] db = conv.bias().grad().toArray();
+    conv.weight().zeroGrad();
+    conv.bias().zeroGrad();
+
+    float tolerance = imageByImage ? 0f : 1e-4f;
+    PooledConv2d fused = new PooledConv2d(conv, pool, true);
+    assertArrayEquals(y, fused.forward(x).toArray(), "relu of the pooled output");
+    Tensor dxFused = fused.backward(dOut);
+    assertArrayEquals(dw, conv.weight().grad().toArray(), tolerance, "dw");
+    assertArrayEquals(db, conv.bias().grad().toArray(), tolerance, "db");
+    assertArrayEquals(dx, dxFused.toArray(), 1e-5f, "dx");
+  }
+
   @Test
   void winogradsLayersRunOneAfterTheOther() {
     Conv2d conv = conv(32, 64);

@@ -9,6 +9,7 @@ package dev.lanes.core.kernel;
  */
 public final class Pool {
   private static final PoolKernels K = KernelProvider.get().pool();
+  private static final ActivationKernels ACTIVATIONS = KernelProvider.get().activations();
 
   private Pool() {}
 
@@ -26,6 +27,36 @@ public final class Pool {
     Checks.range("maxPool2dBackward", "dy", dy, dyOff, g.outputSize());
     Checks.range("maxPool2dBackward", "argmax", argmax, argOff, g.outputSize());
     PoolSplit.run(K, PoolSplit.Op.MAX_BACKWARD, g, dx, dxOff, dy, dyOff, argmax, argOff, false);
+  }
+
+  /**
+   * {@link #maxPoolForward}, and relu (N, C, outH, outW) overwritten with max(out, 0) as
+   * {@link Activations#relu} computes it: a CNN's relu moved past its max pooling (which is
+   * exact, relu being monotone), run on each block of pooled values while it is in the cache.
+   */
+  public static void maxPoolReluForward(float[] out, int outOff, float[] relu, int reluOff,
+      int[] argmax, int argOff, float[] x, int xOff, Pool2dGeometry g) {
+    Checks.range("maxPool2dRelu", "out", out, outOff, g.outputSize());
+    Checks.range("maxPool2dRelu", "relu", relu, reluOff, g.outputSize());
+    Checks.range("maxPool2dRelu", "argmax", argmax, argOff, g.outputSize());
+    input("maxPool2dRelu", x, xOff, g);
+    PoolSplit.runWithRelu(K, ACTIVATIONS, PoolSplit.Op.MAX_RELU_FORWARD, g, x, xOff, out,
+        outOff, argmax, argOff, relu, reluOff);
+  }
+
+  /**
+   * The backward of {@link #maxPoolReluForward}: from dRelu, the gradient of its relu output,
+   * and {@code out}, the pooled values the relu took, overwrites dx (N, C, H, W) with what
+   * {@link Activations#reluBackward} then {@link #maxPoolBackward} give.
+   */
+  public static void maxPoolReluBackward(float[] dx, int dxOff, float[] dRelu, int dReluOff,
+      float[] out, int outOff, int[] argmax, int argOff, Pool2dGeometry g) {
+    input("maxPool2dReluBackward", dx, dxOff, g);
+    Checks.range("maxPool2dReluBackward", "dRelu", dRelu, dReluOff, g.outputSize());
+    Checks.range("maxPool2dReluBackward", "out", out, outOff, g.outputSize());
+    Checks.range("maxPool2dReluBackward", "argmax", argmax, argOff, g.outputSize());
+    PoolSplit.runWithRelu(K, ACTIVATIONS, PoolSplit.Op.MAX_RELU_BACKWARD, g, dx, dxOff, dRelu,
+        dReluOff, argmax, argOff, out, outOff);
   }
 
   public static void avgPoolForward(float[] out, int outOff, float[] x, int xOff,

@@ -8,6 +8,12 @@ import dev.lanes.core.parallel.RangeBody;
  * per item: planes are independent, each block calls the kernel on its planes as if they were
  * the whole input, so the result is the same bit for bit for any thread count.
  *
+ * <p>Max pooling with a relu after it (see {@link Pool#maxPoolReluForward}) runs the relu on
+ * each block's pooled values right after pooling them, while they are in the cache, and its
+ * backward the relu's gradient into a per-thread block of pooled gradients, then the pooling's
+ * backward from there: always a block at a time, also with one thread, so that those stay
+ * block-sized. The relu kernels are elementwise, so the values are those of whole calls.
+ *
  * <p>One task per calling thread (a {@link ThreadLocal}); it keeps the block geometries of the
  * last {@link #KEPT} input geometries (a CNN pools at two or three sizes, forward and backward),
  * so that a call in steady state allocates nothing.
@@ -19,7 +25,14 @@ final class PoolSplit implements RangeBody {
   /** Input geometries whose blocks a task keeps. */
   static final int KEPT = 8;
 
-  enum Op { MAX_FORWARD, MAX_BACKWARD, AVG_FORWARD, AVG_BACKWARD }
+  enum Op {
+    MAX_FORWARD, MAX_BACKWARD, AVG_FORWARD, AVG_BACKWARD, MAX_RELU_FORWARD, MAX_RELU_BACKWARD;
+
+    /** Whether a relu runs with the pooling, a block at a time. */
+    boolean relu() {
+      return this == MAX_RELU_FORWARD || this == MAX_RELU_BACKWARD;
+    }
+  }
 
   /** An input geometry cut into blocks of whole planes; the last block may be shorter. */
   private record Blocks(Pool2dGeometry whole, Pool2dGeometry block, Pool2dGeometry lastBlock,
@@ -40,8 +53,11 @@ final class PoolSplit implements RangeBody {
   }
 
   private static final ThreadLocal<PoolSplit> TASKS = ThreadLocal.withInitial(PoolSplit::new);
+  /** Per thread: a block's pooled gradient, through the relu after the pooling. */
+  private static final ThreadLocal<Scratch> GRADIENTS = ThreadLocal.withInitial(Scratch::new);
 
   private PoolKernels kernels;
+  private ActivationKernels activations;
   private Op op;
   private final Blocks[] kept = new Blocks[KEPT];
   private int nextKept;             // the slot the next new geometry takes, round robin
@@ -49,6 +65,8 @@ final class PoolSplit implements RangeBody {
   private float[] input;           // x, or dx for a backward pass
   private float[] output;          // out, or dy for a backward pass
   private int[] argmax;
+  private float[] relu;            // the relu's output (forward), or its input (backward)
+  private int reluOff;
   private int inputOff;
   private int outputOff;
   private int argOff;
@@ -60,14 +78,36 @@ final class PoolSplit implements RangeBody {
    */
   static void run(PoolKernels kernels, Op op, Pool2dGeometry g, float[] input, int inputOff,
       float[] output, int outputOff, int[] argmax, int argOff, boolean countPadding) {
+    run(kernels, null, op, g, input, inputOff, output, outputOff, argmax, argOff, null, 0,
+        countPadding);
+  }
+
+  /**
+   * Runs {@code op} with the relu after the pooling: {@code MAX_RELU_FORWARD} also writes
+   * relu = max(output, 0); {@code MAX_RELU_BACKWARD} takes {@code output} as the gradient of
+   * the relu's output and relu as the pooled values the relu was applied to.
+   */
+  static void runWithRelu(PoolKernels kernels, ActivationKernels activations, Op op,
+      Pool2dGeometry g, float[] input, int inputOff, float[] output, int outputOff, int[] argmax,
+      int argOff, float[] relu, int reluOff) {
+    run(kernels, activations, op, g, input, inputOff, output, outputOff, argmax, argOff, relu,
+        reluOff, false);
+  }
+
+  private static void run(PoolKernels kernels, ActivationKernels activations, Op op,
+      Pool2dGeometry g, float[] input, int inputOff, float[] output, int outputOff, int[] argmax,
+      int argOff, float[] relu, int reluOff, boolean countPadding) {
     int planes = g.batch() * g.channels();
-    if (Parallel.threads() == 1 || (long) planes * g.height() * g.width() < 4L * BLOCK_ELEMENTS) {
+    boolean serial = Parallel.threads() == 1
+        || (long) planes * g.height() * g.width() < 4L * BLOCK_ELEMENTS;
+    if (serial && !op.relu()) {
       apply(kernels, op, g, input, inputOff, output, outputOff, argmax, argOff, countPadding);
       return;
     }
     PoolSplit t = TASKS.get();
     t.blocks = t.blocksOf(g);
     t.kernels = kernels;
+    t.activations = activations;
     t.op = op;
     t.input = input;
     t.inputOff = inputOff;
@@ -75,12 +115,18 @@ final class PoolSplit implements RangeBody {
     t.outputOff = outputOff;
     t.argmax = argmax;
     t.argOff = argOff;
+    t.relu = relu;
+    t.reluOff = reluOff;
     t.countPadding = countPadding;
     try {
       int count = t.blocks.count();
-      Parallel.parallelForDynamic(count, Parallel.balancedChunk(count, 1), t);
+      if (serial) {
+        t.run(0, count);
+      } else {
+        Parallel.parallelForDynamic(count, Parallel.balancedChunk(count, 1), t);
+      }
     } finally {
-      t.input = t.output = null; // keep no caller's array alive
+      t.input = t.output = t.relu = null; // keep no caller's array alive
       t.argmax = null;
     }
   }
@@ -105,8 +151,23 @@ final class PoolSplit implements RangeBody {
     for (int b = start; b < end; b++) {
       int first = b * blocks.planesPerBlock();
       Pool2dGeometry g = b == blocks.count() - 1 ? blocks.lastBlock() : blocks.block();
-      apply(kernels, op, g, input, inputOff + first * inPlane, output,
-          outputOff + first * outPlane, argmax, argOff + first * outPlane, countPadding);
+      int in = inputOff + first * inPlane;
+      int out = outputOff + first * outPlane;
+      int arg = argOff + first * outPlane;
+      int pooled = g.outputSize();
+      switch (op) {
+        case MAX_RELU_FORWARD -> {
+          kernels.maxPoolForward(output, out, argmax, arg, input, in, g);
+          activations.relu(relu, reluOff + first * outPlane, output, out, pooled);
+        }
+        case MAX_RELU_BACKWARD -> {
+          float[] dPooled = GRADIENTS.get().floats(pooled);
+          activations.reluBackward(dPooled, 0, output, out, relu, reluOff + first * outPlane,
+              pooled);
+          kernels.maxPoolBackward(input, in, dPooled, 0, argmax, arg, g);
+        }
+        default -> apply(kernels, op, g, input, in, output, out, argmax, arg, countPadding);
+      }
     }
   }
 
@@ -118,6 +179,8 @@ final class PoolSplit implements RangeBody {
       case MAX_BACKWARD -> k.maxPoolBackward(input, inputOff, output, outputOff, argmax, argOff, g);
       case AVG_FORWARD -> k.avgPoolForward(output, outputOff, input, inputOff, g, countPadding);
       case AVG_BACKWARD -> k.avgPoolBackward(input, inputOff, output, outputOff, g, countPadding);
+      case MAX_RELU_FORWARD, MAX_RELU_BACKWARD ->
+          throw new IllegalStateException(op + " runs a block at a time");
     }
   }
 }

@@ -25,6 +25,14 @@ import java.util.Arrays;
  * for any thread count. The input gradient, if asked for, is the kernels' on one image at a
  * time.
  *
+ * <p>A relu after the pooling (a CNN's conv, relu, pool, with the relu moved past the pooling,
+ * which is exact: see the dsl's TrainingPath) runs in the same pass, on each image's pooled
+ * values while they are in the cache ({@link #forwardThenRelu}, {@link #backwardThroughRelu}):
+ * as a pass of its own over the batch's pooled (64, 32, 14, 14) values, forward and backward,
+ * it read and wrote them through memory and was two more jobs for the threads. The relu
+ * kernels are elementwise, so the values are those of {@link Activations#relu} and {@link
+ * Activations#reluBackward} on the whole tensor, bit for bit.
+ *
  * <p>Every method checks its arrays against the geometries, as {@link Conv} and {@link Pool}
  * do, and that the pooling's input is the convolution's output.
  */
@@ -32,9 +40,12 @@ public final class PooledConv {
   private static final ConvKernels CONV = KernelProvider.get().conv();
   private static final PoolKernels POOL = KernelProvider.get().pool();
   private static final ElementwiseKernels ELEMENTWISE = KernelProvider.get().elementwise();
+  private static final ActivationKernels ACTIVATIONS = KernelProvider.get().activations();
   private static final ThreadLocal<Pass> PASSES = ThreadLocal.withInitial(Pass::new);
   /** Per thread: one image's convolution output (or its gradient). */
   private static final ThreadLocal<Scratch> IMAGES = ThreadLocal.withInitial(Scratch::new);
+  /** Per thread: the gradient of one image's pooled values, through the relu after them. */
+  private static final ThreadLocal<Scratch> POOLED = ThreadLocal.withInitial(Scratch::new);
   /** Per calling thread: the weight gradient's partial sums. */
   private static final ThreadLocal<Scratch> PARTIALS = ThreadLocal.withInitial(Scratch::new);
 
@@ -63,16 +74,39 @@ public final class PooledConv {
   public static void forward(float[] out, int outOff, int[] argmax, int argOff, float[] x,
       int xOff, float[] w, int wOff, float[] bias, int biasOff, Conv2dGeometry conv,
       Pool2dGeometry pool) {
-    check("pooledConv2d", conv, pool);
-    Conv.input("pooledConv2d", "x", x, xOff, conv);
-    Conv.weight("pooledConv2d", "w", w, wOff, conv);
+    forward("pooledConv2d", out, outOff, null, 0, argmax, argOff, x, xOff, w, wOff, bias,
+        biasOff, conv, pool);
+  }
+
+  /**
+   * {@link #forward}, and relu (N, out, poolH, poolW) overwritten with max(pooled, 0), as
+   * {@link Activations#relu} computes it: the pooling, then the relu after it.
+   *
+   * @throws IllegalArgumentException as {@link #forward}, or if relu is too short
+   */
+  public static void forwardThenRelu(float[] out, int outOff, float[] relu, int reluOff,
+      int[] argmax, int argOff, float[] x, int xOff, float[] w, int wOff, float[] bias,
+      int biasOff, Conv2dGeometry conv, Pool2dGeometry pool) {
+    Checks.range("pooledConv2dRelu", "relu", relu, reluOff, pool.outputSize());
+    forward("pooledConv2dRelu", out, outOff, relu, reluOff, argmax, argOff, x, xOff, w, wOff,
+        bias, biasOff, conv, pool);
+  }
+
+  private static void forward(String kernel, float[] out, int outOff, float[] relu,
+      int reluOff, int[] argmax, int argOff, float[] x, int xOff, float[] w, int wOff,
+      float[] bias, int biasOff, Conv2dGeometry conv, Pool2dGeometry pool) {
+    check(kernel, conv, pool);
+    Conv.input(kernel, "x", x, xOff, conv);
+    Conv.weight(kernel, "w", w, wOff, conv);
     if (bias != null) {
-      Conv.perChannel("pooledConv2d", "bias", bias, biasOff, conv);
+      Conv.perChannel(kernel, "bias", bias, biasOff, conv);
     }
-    Checks.range("pooledConv2d", "out", out, outOff, pool.outputSize());
-    Checks.range("pooledConv2d", "argmax", argmax, argOff, pool.outputSize());
+    Checks.range(kernel, "out", out, outOff, pool.outputSize());
+    Checks.range(kernel, "argmax", argmax, argOff, pool.outputSize());
     Pass p = PASSES.get().set(conv, pool, true, out, outOff, argmax, argOff, x, xOff, w, wOff,
         bias, biasOff);
+    p.relu = relu;
+    p.reluOff = reluOff;
     try {
       if (Parallel.threads() > 1 && conv.batch() >= Parallel.threads()) {
         Parallel.parallelForDynamic(conv.batch(), 1, p); // an image to whichever thread is free
@@ -95,24 +129,50 @@ public final class PooledConv {
   public static void backward(float[] dx, int dxOff, float[] dw, int dwOff, float[] dBias,
       int dBiasOff, float[] dOut, int dOutOff, int[] argmax, int argOff, float[] x, int xOff,
       float[] w, int wOff, Conv2dGeometry conv, Pool2dGeometry pool) {
-    check("pooledConv2dBackward", conv, pool);
+    backward("pooledConv2dBackward", dx, dxOff, dw, dwOff, dBias, dBiasOff, dOut, dOutOff, null,
+        0, argmax, argOff, x, xOff, w, wOff, conv, pool);
+  }
+
+  /**
+   * {@link #backward} from the gradient dRelu of {@link #forwardThenRelu}'s relu output: the
+   * pooled gradient is {@link Activations#reluBackward} of dRelu at the pooled values
+   * {@code pooled} (its {@code out}), then as {@link #backward}.
+   *
+   * @throws IllegalArgumentException as {@link #backward}, or if pooled is too short
+   */
+  public static void backwardThroughRelu(float[] dx, int dxOff, float[] dw, int dwOff,
+      float[] dBias, int dBiasOff, float[] dRelu, int dReluOff, float[] pooled, int pooledOff,
+      int[] argmax, int argOff, float[] x, int xOff, float[] w, int wOff, Conv2dGeometry conv,
+      Pool2dGeometry pool) {
+    Checks.range("pooledConv2dReluBackward", "pooled", pooled, pooledOff, pool.outputSize());
+    backward("pooledConv2dReluBackward", dx, dxOff, dw, dwOff, dBias, dBiasOff, dRelu,
+        dReluOff, pooled, pooledOff, argmax, argOff, x, xOff, w, wOff, conv, pool);
+  }
+
+  private static void backward(String kernel, float[] dx, int dxOff, float[] dw, int dwOff,
+      float[] dBias, int dBiasOff, float[] dOut, int dOutOff, float[] pooled, int pooledOff,
+      int[] argmax, int argOff, float[] x, int xOff, float[] w, int wOff, Conv2dGeometry conv,
+      Pool2dGeometry pool) {
+    check(kernel, conv, pool);
     if (dx != null) {
-      Conv.input("pooledConv2dBackward", "dx", dx, dxOff, conv);
+      Conv.input(kernel, "dx", dx, dxOff, conv);
     }
-    Conv.weight("pooledConv2dBackward", "dw", dw, dwOff, conv);
+    Conv.weight(kernel, "dw", dw, dwOff, conv);
     if (dBias != null) {
-      Conv.perChannel("pooledConv2dBackward", "dBias", dBias, dBiasOff, conv);
+      Conv.perChannel(kernel, "dBias", dBias, dBiasOff, conv);
     }
-    Checks.range("pooledConv2dBackward", "dOut", dOut, dOutOff, pool.outputSize());
-    Checks.range("pooledConv2dBackward", "argmax", argmax, argOff, pool.outputSize());
-    Conv.input("pooledConv2dBackward", "x", x, xOff, conv);
-    Conv.weight("pooledConv2dBackward", "w", w, wOff, conv);
+    Checks.range(kernel, "dOut", dOut, dOutOff, pool.outputSize());
+    Checks.range(kernel, "argmax", argmax, argOff, pool.outputSize());
+    Conv.input(kernel, "x", x, xOff, conv);
+    Conv.weight(kernel, "w", w, wOff, conv);
     int parts = Im2colConv.weightParts(conv);
     int partSize = conv.weightSize() + conv.outChannels();
     Pass p = PASSES.get().set(conv, pool, false, dOut, dOutOff, argmax, argOff, x, xOff, w,
         wOff, dBias, dBiasOff);
     p.dx = dx;
     p.dxOff = dxOff;
+    p.relu = pooled;
+    p.reluOff = pooledOff;
     p.perPart = Im2colConv.imagesPerPart(conv);
     p.partial = PARTIALS.get().floats(parts * partSize);
     try {
@@ -134,7 +194,9 @@ public final class PooledConv {
   /**
    * One call's arguments, per calling thread so that a call allocates nothing; forward: images
    * [start, end); backward: parts [start, end). {@code out} is the pooled output, or its
-   * gradient; {@code bias} the bias, or its gradient.
+   * gradient (of the relu's output where there is a relu); {@code bias} the bias, or its
+   * gradient; {@code relu} null, or the relu's output (forward) or the pooled values it was
+   * applied to (backward).
    */
   private static final class Pass implements RangeBody {
     Conv2dGeometry conv;
@@ -155,6 +217,8 @@ public final class PooledConv {
     int biasOff;
     float[] dx;
     int dxOff;
+    float[] relu;
+    int reluOff;
     int perPart;
     float[] partial;
 
@@ -185,7 +249,7 @@ public final class PooledConv {
     }
 
     void clear() {
-      out = x = w = bias = dx = partial = null;
+      out = x = w = bias = dx = partial = relu = null;
       argmax = null;
     }
 
@@ -207,20 +271,33 @@ public final class PooledConv {
         CONV.forward(y, 0, x, xOff + n * image.inputSize(), w, wOff, bias, biasOff, image);
         POOL.maxPoolForward(out, outOff + n * pooled, argmax, argOff + n * pooled, y, 0,
             poolImage);
+        if (relu != null) {
+          ACTIVATIONS.relu(relu, reluOff + n * pooled, out, outOff + n * pooled, pooled);
+        }
       }
     }
 
-    /** The part's images in order: dy spread back, then each gradient of the image. */
+    /**
+     * The part's images in order: the pooled gradient through the relu (if any) and spread back
+     * to dy, then each gradient of the image.
+     */
     private void backwardPart(int part) {
       float[] dy = IMAGES.get().floats(image.outputSize());
       int pooled = poolImage.outputSize();
+      float[] dPooled = relu == null ? out : POOLED.get().floats(pooled);
       int at = part * (conv.weightSize() + conv.outChannels());
       int biasAt = at + conv.weightSize();
       Arrays.fill(partial, at, biasAt + conv.outChannels(), 0f);
       int first = part * perPart;
       int last = Math.min(conv.batch(), first + perPart);
       for (int n = first; n < last; n++) {
-        POOL.maxPoolBackward(dy, 0, out, outOff + n * pooled, argmax, argOff + n * pooled,
+        int dPooledOff = outOff + n * pooled;
+        if (relu != null) {
+          ACTIVATIONS.reluBackward(dPooled, 0, out, outOff + n * pooled, relu,
+              reluOff + n * pooled, pooled);
+          dPooledOff = 0;
+        }
+        POOL.maxPoolBackward(dy, 0, dPooled, dPooledOff, argmax, argOff + n * pooled,
             poolImage);
         CONV.backwardWeights(partial, at, bias == null ? null : partial, biasAt, dy, 0, x,
             xOff + n * image.inputSize(), image);

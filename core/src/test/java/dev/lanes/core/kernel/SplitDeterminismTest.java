@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Long activation and pooling calls run on the pool in blocks: for 1, 2 and 3 threads the
  * facades give exactly what one call of the kernel over the whole array gives, on lengths
- * around the block edges and at non-zero offsets, canaries around the output intact.
+ * around the block edges and at non-zero offsets, canaries around the output intact; max
+ * pooling with its relu, a block at a time, what the pooling and relu kernels give on the whole
+ * arrays one after the other.
  */
 class SplitDeterminismTest {
   private static final KernelProvider KERNELS = KernelProvider.get();
@@ -129,6 +131,14 @@ class SplitDeterminismTest {
       k.avgPoolForward(avg, OFF, x, OFF, g, false);
       float[] dAvg = filled(g.inputSize() + 2 * OFF);
       k.avgPoolBackward(dAvg, OFF, dy, OFF, g, true);
+      // the relu after the max pooling: the relu kernel on the whole pooled output, and its
+      // backward then the pooling's
+      float[] relu = filled(g.outputSize() + 2 * OFF);
+      KERNELS.activations().relu(relu, OFF, max, OFF, g.outputSize());
+      float[] dPooled = new float[g.outputSize()];
+      KERNELS.activations().reluBackward(dPooled, 0, dy, OFF, max, OFF, g.outputSize());
+      float[] dRelu = filled(g.inputSize() + 2 * OFF);
+      k.maxPoolBackward(dRelu, OFF, dPooled, 0, argmax, OFF, g);
       for (int threads = 1; threads <= 3; threads++) {
         Parallel.setThreads(threads);
         String where = g + ", " + threads + " threads";
@@ -146,6 +156,16 @@ class SplitDeterminismTest {
         dx = filled(g.inputSize() + 2 * OFF);
         Pool.avgPoolBackward(dx, OFF, dy, OFF, g, true);
         assertArrayEquals(dAvg, dx, "avgPoolBackward, " + where);
+        out = filled(g.outputSize() + 2 * OFF);
+        float[] reluOut = filled(g.outputSize() + 2 * OFF);
+        arg = new int[g.outputSize() + OFF];
+        Pool.maxPoolReluForward(out, OFF, reluOut, OFF, arg, OFF, x, OFF, g);
+        assertArrayEquals(max, out, "maxPoolReluForward's pooled values, " + where);
+        assertArrayEquals(relu, reluOut, "maxPoolReluForward's relu, " + where);
+        assertArrayEquals(argmax, arg, "maxPoolReluForward's argmax, " + where);
+        dx = filled(g.inputSize() + 2 * OFF);
+        Pool.maxPoolReluBackward(dx, OFF, dy, OFF, out, OFF, arg, OFF, g);
+        assertArrayEquals(dRelu, dx, "maxPoolReluBackward, " + where);
       }
     }
   }

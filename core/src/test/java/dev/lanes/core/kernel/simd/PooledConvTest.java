@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.lanes.core.kernel.Activations;
 import dev.lanes.core.kernel.Conv;
 import dev.lanes.core.kernel.Conv2dGeometry;
 import dev.lanes.core.kernel.KernelProvider;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * and bias gradients bit for bit, the input gradient within rounding (im2col's products may
  * take other paths for one image than for several), with 1 thread and with 2; batches that put
  * several images in a part of the weight gradient, non-zero offsets, overlapping and padded
- * pooling windows.
+ * pooling windows; with a relu after the pooling, also against {@link Activations}' relu and
+ * its backward on the whole batch.
  */
 class PooledConvTest {
   private static boolean simd() {
@@ -113,6 +115,36 @@ class PooledConvTest {
           PooledConv.backward(null, 0, dwB, 0, null, 0, dOut, off, argmaxA, off, x, off, w, 0,
               g, pg);
           assertArrayEquals(dw, dwB, "dw without dx and db, " + at);
+
+          // with the relu after the pooling: relu of the pooled values, and the gradients of
+          // the relu's backward then the pooling's
+          float[] relu = new float[pg.outputSize()];
+          Activations.relu(relu, 0, pooled, 0, pg.outputSize());
+          float[] dPooled = new float[pg.outputSize()];
+          Activations.reluBackward(dPooled, 0, dOut, off, pooled, 0, pg.outputSize());
+          Pool.maxPoolBackward(dy, 0, dPooled, 0, argmax, 0, pg);
+          float[] dwRelu = start.clone();
+          float[] dbRelu = biasStart.clone();
+          Conv.backwardWeights(dwRelu, 0, dbRelu, 0, dy, 0, x, off, g);
+          float[] dxRelu = new float[g.inputSize()];
+          Conv.backwardData(dxRelu, 0, dy, 0, w, 0, g);
+
+          float[] pooledC = c.floats("pooled garbage", off + pg.outputSize(), -5, 5);
+          float[] reluC = c.floats("relu garbage", off + pg.outputSize(), -5, 5);
+          int[] argmaxC = new int[off + pg.outputSize()];
+          PooledConv.forwardThenRelu(pooledC, off, reluC, off, argmaxC, off, x, off, w, 0, bias,
+              0, g, pg);
+          assertArrayEquals(pooled, slice(pooledC, off), "pooled before the relu, " + at);
+          assertArrayEquals(relu, slice(reluC, off), "relu, " + at);
+          assertArrayEquals(argmax, sliceInts(argmaxC, off), "argmax with the relu, " + at);
+          float[] dwC = start.clone();
+          float[] dbC = biasStart.clone();
+          float[] dxC = c.floats("dx garbage", off + g.inputSize(), -5, 5);
+          PooledConv.backwardThroughRelu(dxC, off, dwC, 0, dbC, 0, dOut, off, pooledC, off,
+              argmaxC, off, x, off, w, 0, g, pg);
+          assertArrayEquals(dwRelu, dwC, "dw through the relu, " + at);
+          assertArrayEquals(dbRelu, dbC, "db through the relu, " + at);
+          assertArrayEquals(dxRelu, slice(dxC, off), 1e-5f, "dx through the relu, " + at);
         } finally {
           Parallel.setThreads(before);
         }
