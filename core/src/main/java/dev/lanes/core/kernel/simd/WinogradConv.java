@@ -1157,21 +1157,19 @@ final class WinogradConv implements ConvKernels {
         productColumns6x6(m, o * p.groupTiles, count * L, xiStride, own.columns, p.groupTiles);
       }
       for (int t0 = 0; t0 < count * L; t0 += L) {
-        if (p.tile == LARGE_TILE) {
-          productRows6x6(own.columns, t0, p.groupTiles, b, y);
-        } else {
-          transformProducts(m, o * p.groupTiles + t0, xiStride, b, y);
-        }
         int q = t0 / L;
-        if (staged && wholeBlock(p, first + q)) {
-          // (first is at the start of a row of tiles: vector q is in the chunk's row q / tilesW)
-          int at = (q / p.tilesW * p.tile * p.tilesW + q % p.tilesW) * p.tile * L;
-          for (int a = 0; a < p.tile; a++) {
-            for (int c = 0; c < p.tile; c++) {
-              FloatVector.fromArray(F, y, (a * p.tile + c) * L)
-                  .intoArray(stage, at + a * stageRow + c * L);
-            }
-          }
+        boolean toStage = staged && wholeBlock(p, first + q);
+        // into the stage at the tile's place (first is at the start of a row of tiles: vector q
+        // is in the chunk's row q / tilesW), or into y, output (a, c) at (tile·a + c)·L
+        float[] into = toStage ? stage : y;
+        int at = toStage ? (q / p.tilesW * p.tile * p.tilesW + q % p.tilesW) * p.tile * L : 0;
+        int rowStride = toStage ? stageRow : p.tile * L;
+        if (p.tile == LARGE_TILE) {
+          productRows6x6(own.columns, t0, p.groupTiles, b, into, at, rowStride);
+        } else {
+          transformProducts(m, o * p.groupTiles + t0, xiStride, b, into, at, rowStride);
+        }
+        if (toStage) {
           continue;
         }
         for (int l = 0; l < L; l++) {
@@ -1266,10 +1264,10 @@ final class WinogradConv implements ConvKernels {
 
   /**
    * Aᵀ m A + b for L tiles: m[at + ξ·stride + l] is position ξ of tile l; writes output (a, b)
-   * of tile l to {@code y[(2a + b)·L + l]}.
+   * of tile l to {@code y[to + a·rowStride + b·L + l]}.
    */
   private static void transformProducts(float[] m, int at, int stride, float bias,
-      float[] y) {
+      float[] y, int to, int rowStride) {
     FloatVector m00 = FloatVector.fromArray(F, m, at);
     FloatVector m01 = FloatVector.fromArray(F, m, at + stride);
     FloatVector m02 = FloatVector.fromArray(F, m, at + 2 * stride);
@@ -1297,10 +1295,10 @@ final class WinogradConv implements ConvKernels {
     FloatVector r13 = m13.sub(m23).sub(m33);
     // times A, the same combinations of each row's columns, then the bias
     FloatVector vb = FloatVector.broadcast(F, bias);
-    r00.add(r01).add(r02).add(vb).intoArray(y, 0);
-    r01.sub(r02).sub(r03).add(vb).intoArray(y, L);
-    r10.add(r11).add(r12).add(vb).intoArray(y, 2 * L);
-    r11.sub(r12).sub(r13).add(vb).intoArray(y, 3 * L);
+    r00.add(r01).add(r02).add(vb).intoArray(y, to);
+    r01.sub(r02).sub(r03).add(vb).intoArray(y, to + L);
+    r10.add(r11).add(r12).add(vb).intoArray(y, to + rowStride);
+    r11.sub(r12).sub(r13).add(vb).intoArray(y, to + rowStride + L);
   }
 
   /**
@@ -1383,17 +1381,18 @@ final class WinogradConv implements ConvKernels {
 
   /**
    * The second half: {@code (Aᵀ m) A + b} for L tiles from {@link #productColumns6x6}'s
-   * columns (tiles t .. t + L - 1); writes output (a, c) of tile t + l to {@code y[(4a +
-   * c)·L + l]}.
+   * columns (tiles t .. t + L - 1); writes output (a, c) of tile t + l to {@code y[to +
+   * a·rowStride + c·L + l]}.
    */
   private static void productRows6x6(float[] columns, int t, int columnStride, float bias,
-      float[] y) {
-    for (int a = 0; a < 4; a++) {
-      outputTransform6(columns, 6 * a * columnStride + t, columnStride, y, 4 * a * L, L);
-    }
+      float[] y, int to, int rowStride) {
     FloatVector vb = FloatVector.broadcast(F, bias);
-    for (int i = 0; i < 16 * L; i += L) {
-      FloatVector.fromArray(F, y, i).add(vb).intoArray(y, i);
+    for (int a = 0; a < 4; a++) {
+      int row = to + a * rowStride;
+      outputTransform6(columns, 6 * a * columnStride + t, columnStride, y, row, L);
+      for (int i = row; i < row + 4 * L; i += L) {
+        FloatVector.fromArray(F, y, i).add(vb).intoArray(y, i);
+      }
     }
   }
 
