@@ -469,8 +469,9 @@ final class SimdPool implements PoolKernels {
   @Override
   public void globalAvgPoolForward(float[] out, int outOff, float[] x, int xOff, int batch,
       int channels, int spatial) {
+    float[] tail = Tail.buffer(0);
     for (int p = 0; p < batch * channels; p++) {
-      out[outOff + p] = SimdReductions.sumOf(x, xOff + p * spatial, spatial) / spatial;
+      out[outOff + p] = SimdReductions.sumOf(x, xOff + p * spatial, spatial, tail) / spatial;
     }
   }
 

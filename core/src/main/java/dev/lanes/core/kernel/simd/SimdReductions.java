@@ -24,6 +24,11 @@ final class SimdReductions implements ReductionKernels {
   }
 
   static float sumOf(float[] x, int xOff, int n) {
+    return sumOf(x, xOff, n, Tail.buffer(0));
+  }
+
+  /** {@link #sumOf(float[], int, int)} with the tail in {@code tail}, L floats of the thread's. */
+  static float sumOf(float[] x, int xOff, int n, float[] tail) {
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = FloatVector.zero(F);
     FloatVector a2 = FloatVector.zero(F);
@@ -39,7 +44,7 @@ final class SimdReductions implements ReductionKernels {
       a0 = a0.add(FloatVector.fromArray(F, x, xOff + i));
     }
     if (i < n) {
-      a1 = a1.add(FloatVector.fromArray(F, Tail.load(0, x, xOff + i, n - i, 0f), 0));
+      a1 = a1.add(FloatVector.fromArray(F, Tail.load(tail, x, xOff + i, n - i, 0f), 0));
     }
     return VectorMath.sumLanes(a0.add(a1).add(a2.add(a3)));
   }
@@ -147,10 +152,11 @@ final class SimdReductions implements ReductionKernels {
   @Override
   public void addChannelSums(float[] out, int outOff, float[] x, int xOff,
       int batch, int channels, int spatial) {
+    float[] tail = Tail.buffer(0);
     for (int c = 0; c < channels; c++) {
       float s = 0;
       for (int b = 0; b < batch; b++) {
-        s += sumOf(x, xOff + (b * channels + c) * spatial, spatial);
+        s += sumOf(x, xOff + (b * channels + c) * spatial, spatial, tail);
       }
       out[outOff + c] += s;
     }

@@ -486,7 +486,7 @@ final class WinogradConv implements ConvKernels {
           // cache, by the chunk that holds its first tile
           for (int o = 0; o < p.outC; o++) {
             p.runSums[image * p.outC + o] =
-                SimdReductions.sumOf(p.out, own.channelAt[o], p.outH * p.outW);
+                SimdReductions.sumOf(p.out, own.channelAt[o], p.outH * p.outW, own.tail);
           }
         }
       }
@@ -1456,6 +1456,8 @@ final class WinogradConv implements ConvKernels {
     int[] channelAt = new int[0];
     /** Where each lane's rows start in the input, for {@link #interleave}. */
     final int[] laneAt = new int[L];
+    /** The tail of a plane's sum, see {@link Tail}. */
+    final float[] tail = new float[L];
     /** A channel's outputs of a chunk's rows of tiles, see {@link #transformOutput}. */
     float[] stage = new float[0];
     /** L tiles' outputs, up to 4x4: y[(tile·a + b)·L + l]. */
