@@ -89,13 +89,10 @@ class PooledConvTest {
           float[] pooled = new float[pg.outputSize()];
           int[] argmax = new int[pg.outputSize()];
           Pool.maxPoolForward(pooled, 0, argmax, 0, y, 0, pg);
-          float[] dy = new float[g.outputSize()];
-          Pool.maxPoolBackward(dy, 0, dOut, off, argmax, 0, pg);
-          float[] dw = start.clone();
-          float[] db = biasStart.clone();
-          Conv.backwardWeights(dw, 0, db, 0, dy, 0, x, off, g);
-          float[] dx = new float[g.inputSize()];
-          Conv.backwardData(dx, 0, dy, 0, w, 0, g);
+          Gradients expected = gradients(dOut, off, argmax, x, off, w, start, biasStart, g, pg);
+          float[] dw = expected.dw();
+          float[] db = expected.db();
+          float[] dx = expected.dx();
 
           float[] pooledA = c.floats("pooled garbage", off + pg.outputSize(), -5, 5);
           int[] argmaxA = new int[off + pg.outputSize()];
@@ -122,12 +119,8 @@ class PooledConvTest {
           Activations.relu(relu, 0, pooled, 0, pg.outputSize());
           float[] dPooled = new float[pg.outputSize()];
           Activations.reluBackward(dPooled, 0, dOut, off, pooled, 0, pg.outputSize());
-          Pool.maxPoolBackward(dy, 0, dPooled, 0, argmax, 0, pg);
-          float[] dwRelu = start.clone();
-          float[] dbRelu = biasStart.clone();
-          Conv.backwardWeights(dwRelu, 0, dbRelu, 0, dy, 0, x, off, g);
-          float[] dxRelu = new float[g.inputSize()];
-          Conv.backwardData(dxRelu, 0, dy, 0, w, 0, g);
+          Gradients throughRelu =
+              gradients(dPooled, 0, argmax, x, off, w, start, biasStart, g, pg);
 
           float[] pooledC = c.floats("pooled garbage", off + pg.outputSize(), -5, 5);
           float[] reluC = c.floats("relu garbage", off + pg.outputSize(), -5, 5);
@@ -142,14 +135,35 @@ class PooledConvTest {
           float[] dxC = c.floats("dx garbage", off + g.inputSize(), -5, 5);
           PooledConv.backwardThroughRelu(dxC, off, dwC, 0, dbC, 0, dOut, off, pooledC, off,
               argmaxC, off, x, off, w, 0, g, pg);
-          assertArrayEquals(dwRelu, dwC, "dw through the relu, " + at);
-          assertArrayEquals(dbRelu, dbC, "db through the relu, " + at);
-          assertArrayEquals(dxRelu, slice(dxC, off), 1e-5f, "dx through the relu, " + at);
+          assertArrayEquals(throughRelu.dw(), dwC, "dw through the relu, " + at);
+          assertArrayEquals(throughRelu.db(), dbC, "db through the relu, " + at);
+          assertArrayEquals(throughRelu.dx(), slice(dxC, off), 1e-5f,
+              "dx through the relu, " + at);
         } finally {
           Parallel.setThreads(before);
         }
       }
     });
+  }
+
+  /** The convolution's gradients from the whole batch's pooled gradient, unpooled. */
+  private record Gradients(float[] dw, float[] db, float[] dx) {}
+
+  /**
+   * dPooled (at dPooledOff) spread back by argmax, then the weight and bias gradients added to
+   * copies of start and biasStart, and the input gradient: the kernels on the whole batch.
+   */
+  private static Gradients gradients(float[] dPooled, int dPooledOff, int[] argmax, float[] x,
+      int xOff, float[] w, float[] start, float[] biasStart, Conv2dGeometry g,
+      Pool2dGeometry pg) {
+    float[] dy = new float[g.outputSize()];
+    Pool.maxPoolBackward(dy, 0, dPooled, dPooledOff, argmax, 0, pg);
+    float[] dw = start.clone();
+    float[] db = biasStart.clone();
+    Conv.backwardWeights(dw, 0, db, 0, dy, 0, x, xOff, g);
+    float[] dx = new float[g.inputSize()];
+    Conv.backwardData(dx, 0, dy, 0, w, 0, g);
+    return new Gradients(dw, db, dx);
   }
 
   private static float[] slice(float[] a, int from) {
